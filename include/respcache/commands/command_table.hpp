@@ -1,0 +1,45 @@
+#pragma once
+
+#include <cstdint>
+#include <span>
+#include <string_view>
+
+#include "respcache/commands/command_context.hpp"
+
+namespace respcache::commands {
+
+/// Flags reported by COMMAND, as Redis names them.
+enum CommandFlag : std::uint32_t {
+  kWrite = 1U << 0,
+  kReadOnly = 1U << 1,
+  kFast = 1U << 2,
+  kDenyOom = 1U << 3,
+  kLoading = 1U << 4,
+  kStale = 1U << 5,
+  kNoAuth = 1U << 6,
+};
+
+/// One command: its lowercase name, Redis arity (n: exactly n arguments counting the name;
+/// -n: at least n), flags, key positions for COMMAND, and the function that runs it.
+struct CommandSpec {
+  std::string_view name;
+  int arity;
+  std::uint32_t flags;
+  int first_key;
+  int last_key;
+  int key_step;
+  CommandHandler handler;
+};
+
+/// Finds a command by name, case-insensitively; null if unknown. No allocation.
+const CommandSpec* find_command(std::string_view name);
+/// Every command, in table order.
+std::span<const CommandSpec> all_commands();
+
+/// Whether `argc` arguments satisfy a Redis arity.
+inline bool arity_accepts(int arity, std::size_t argc) {
+  return arity >= 0 ? argc == static_cast<std::size_t>(arity)
+                    : argc >= static_cast<std::size_t>(-arity);
+}
+
+}  // namespace respcache::commands

@@ -1,0 +1,40 @@
+#pragma once
+
+#include <cstddef>
+#include <span>
+#include <string_view>
+
+#include "respcache/protocol/parse_error.hpp"
+#include "respcache/protocol/reply_writer.hpp"
+
+/// Every error text respcache sends, in one place. Where Redis 7.0 has a text for the same
+/// situation it is used word for word, because clients match on it.
+namespace respcache::commands::replies {
+
+inline constexpr std::string_view kSyntaxError = "ERR syntax error";
+inline constexpr std::string_view kNotInteger = "ERR value is not an integer or out of range";
+inline constexpr std::string_view kOverflow = "ERR increment or decrement would overflow";
+inline constexpr std::string_view kDecrementOverflow = "ERR decrement would overflow";
+inline constexpr std::string_view kOutOfMemory =
+    "OOM command not allowed when used memory > 'maxmemory'.";
+inline constexpr std::string_view kDbIndexOutOfRange = "ERR DB index is out of range";
+inline constexpr std::string_view kNoProto = "NOPROTO unsupported protocol version";
+inline constexpr std::string_view kProtocolVersionNotInteger =
+    "ERR Protocol version is not an integer or out of range";
+inline constexpr std::string_view kBadClientName =
+    "ERR Client names cannot contain spaces, newlines or special characters.";
+
+void wrong_arity(protocol::ReplyWriter& reply, std::string_view command);
+void unknown_command(protocol::ReplyWriter& reply, std::span<const std::string_view> args);
+/// "unknown subcommand 'x'. Try CMD HELP." for container commands like CLIENT.
+void unknown_subcommand(protocol::ReplyWriter& reply, std::string_view command,
+                        std::string_view subcommand);
+void invalid_expire_time(protocol::ReplyWriter& reply, std::string_view command);
+void key_too_large(protocol::ReplyWriter& reply, std::size_t limit);
+void value_too_large(protocol::ReplyWriter& reply, std::size_t limit);
+/// The parser dropped an argument above the buffered-argument limit.
+void argument_too_large(protocol::ReplyWriter& reply, std::size_t limit);
+/// "-ERR Protocol error: ..." before the connection is closed.
+void protocol_error(protocol::ReplyWriter& reply, protocol::ParseError error, char unexpected);
+
+}  // namespace respcache::commands::replies

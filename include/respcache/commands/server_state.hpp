@@ -1,0 +1,85 @@
+#pragma once
+
+#include <array>
+#include <atomic>
+#include <chrono>
+#include <cstdint>
+#include <memory>
+#include <mutex>
+#include <string>
+
+#include "respcache/config/config.hpp"
+#include "respcache/storage/cache.hpp"
+
+namespace respcache::commands {
+
+/// Adds to a counter that only one thread writes: a plain load and store, no locked
+/// instruction, while other threads may still read it safely.
+inline void bump(std::atomic<std::uint64_t>& counter, std::uint64_t n = 1) {
+  counter.store(counter.load(std::memory_order_relaxed) + n, std::memory_order_relaxed);
+}
+
+/// Counters owned by one event-loop thread, summed by INFO. One cache line each, so threads
+/// never write to a line another thread writes.
+struct alignas(64) WorkerStats {
+  std::atomic<std::uint64_t> commands_processed{0};
+  std::atomic<std::uint64_t> keyspace_hits{0};
+  std::atomic<std::uint64_t> keyspace_misses{0};
+  std::atomic<std::uint64_t> net_input_bytes{0};
+  std::atomic<std::uint64_t> net_output_bytes{0};
+};
+
+/// State shared by every connection: the configuration, the cache, counters. Created by app,
+/// outlives the server.
+class ServerState {
+ public:
+  ServerState(config::Config config, storage::Cache& cache);
+
+  const config::Config& config() const { return config_; }
+  storage::Cache& cache() { return cache_; }
+  const storage::Cache& cache() const { return cache_; }
+
+  WorkerStats& worker_stats(std::size_t worker) { return workers_[worker]; }
+  std::size_t worker_count() const { return config_.threads; }
+
+  struct Totals {
+    std::uint64_t commands_processed = 0;
+    std::uint64_t keyspace_hits = 0;
+    std::uint64_t keyspace_misses = 0;
+    std::uint64_t net_input_bytes = 0;
+    std::uint64_t net_output_bytes = 0;
+  };
+  Totals totals() const;
+
+  std::uint64_t next_client_id() { return next_client_id_.fetch_add(1, std::memory_order_relaxed); }
+
+  std::atomic<std::int64_t> connected_clients{0};
+  std::atomic<std::uint64_t> total_connections_received{0};
+  std::atomic<std::uint64_t> rejected_connections{0};
+
+  /// Records the command count for instantaneous_ops_per_sec; called every 100 ms.
+  void sample_ops();
+  std::uint64_t instantaneous_ops_per_sec() const;
+  /// Zeroes what CONFIG RESETSTAT resets.
+  void reset_stats();
+
+  const std::string& run_id() const { return run_id_; }
+  std::chrono::steady_clock::time_point started() const { return started_; }
+
+ private:
+  config::Config config_;
+  storage::Cache& cache_;
+  std::unique_ptr<WorkerStats[]> workers_;
+  std::atomic<std::uint64_t> next_client_id_{1};
+  std::string run_id_;
+  std::chrono::steady_clock::time_point started_ = std::chrono::steady_clock::now();
+
+  static constexpr std::size_t kOpsSamples = 16;
+  mutable std::mutex ops_mutex_;
+  std::array<std::uint64_t, kOpsSamples> ops_per_sec_samples_{};
+  std::size_t ops_sample_index_ = 0;
+  std::uint64_t last_ops_ = 0;
+  std::chrono::steady_clock::time_point last_sample_ = started_;
+};
+
+}  // namespace respcache::commands

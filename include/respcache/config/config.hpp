@@ -1,0 +1,50 @@
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <optional>
+#include <string>
+
+namespace respcache::config {
+
+/// The server's settings after the command line is read and defaults are derived from the
+/// machine. Read by app and handed down; nothing below app parses flags.
+struct Config {
+  std::string bind = "127.0.0.1";
+  std::uint16_t port = 7171;
+  /// Event-loop threads. Derived from the CPU quota and affinity unless --threads is given.
+  unsigned threads = 0;
+  std::string threads_source;  ///< how `threads` was chosen, for the start-up log and INFO
+  std::size_t shards = 64;
+  /// Data budget in bytes (entries and hash tables).
+  std::size_t max_memory = 0;
+  std::string max_memory_source;
+  /// Keys the hash tables are sized for at start-up.
+  std::size_t reserve_keys = 1 << 20;
+  int backlog = 511;
+  int send_buffer = 256 * 1024;
+  int receive_buffer = 256 * 1024;
+  std::size_t max_key_size = 64 * 1024;
+  std::size_t max_value_size = 8 * 1024 * 1024;
+  std::size_t proto_max_bulk_len = 512 * 1024 * 1024;
+  std::string log_level = "info";
+};
+
+/// What the command line asked for: run with a config, or exit at once with a status
+/// (after --help, --version or a bad flag, with the text already printed).
+struct CommandLine {
+  std::optional<Config> config;
+  int exit_code = 0;
+};
+
+/// Parses argv with CLI11 and derives every default that depends on the machine.
+CommandLine parse_command_line(int argc, char** argv);
+
+/// Parses a memory size as Redis's memtoull does: a plain number of bytes, or with a suffix
+/// k/m/g (powers of 1000) or kb/mb/gb (powers of 1024), case-insensitive. nullopt if invalid.
+std::optional<std::size_t> parse_memory_size(const std::string& text);
+
+/// Formats bytes the way INFO's *_human fields do ("1.50G").
+std::string human_bytes(std::size_t bytes);
+
+}  // namespace respcache::config

@@ -1,0 +1,78 @@
+#pragma once
+
+#include <cstddef>
+#include <cstring>
+#include <memory>
+#include <span>
+#include <string_view>
+
+namespace respcache::protocol {
+
+/// A growable byte buffer with a readable region [begin, end) and free space after it: the
+/// storage for connection input and for replies being built. Unlike std::vector it never
+/// zero-fills, and it can be handed to a pool and reused.
+class ByteBuffer {
+ public:
+  ByteBuffer() = default;
+  explicit ByteBuffer(std::size_t capacity)
+      : data_(std::make_unique_for_overwrite<char[]>(capacity)), capacity_(capacity) {}
+
+  std::size_t size() const { return end_ - begin_; }
+  bool empty() const { return begin_ == end_; }
+  std::size_t capacity() const { return capacity_; }
+  std::size_t free_space() const { return capacity_ - end_; }
+
+  /// The unread bytes. Valid until the next call that writes, grows or compacts.
+  std::span<char> readable() { return {data_.get() + begin_, end_ - begin_}; }
+  std::string_view view() const { return {data_.get() + begin_, end_ - begin_}; }
+  /// Free space to receive into; call commit() with how much was written.
+  std::span<char> writable() { return {data_.get() + end_, capacity_ - end_}; }
+  void commit(std::size_t n) { end_ += n; }
+
+  /// Drops n bytes from the front; an emptied buffer rewinds to offset 0.
+  void consume(std::size_t n) {
+    begin_ += n;
+    if (begin_ == end_) begin_ = end_ = 0;
+  }
+  void clear() { begin_ = end_ = 0; }
+  /// Drops bytes from the end so that size() == n (n <= size()): undoes a partial reply.
+  void truncate(std::size_t n) { end_ = begin_ + n; }
+
+  /// Makes room for at least n more bytes at the end, moving unread bytes to the front
+  /// first and reallocating only if that is not enough.
+  void reserve_tail(std::size_t n) {
+    if (free_space() >= n) return;
+    if (begin_ > 0) {
+      std::memmove(data_.get(), data_.get() + begin_, end_ - begin_);
+      end_ -= begin_;
+      begin_ = 0;
+      if (free_space() >= n) return;
+    }
+    std::size_t new_capacity = capacity_ ? capacity_ : 64;
+    while (new_capacity - end_ < n) new_capacity *= 2;
+    auto grown = std::make_unique_for_overwrite<char[]>(new_capacity);
+    if (end_ > 0) std::memcpy(grown.get(), data_.get(), end_);
+    data_ = std::move(grown);
+    capacity_ = new_capacity;
+  }
+
+  /// Appends bytes, growing as needed.
+  void append(const char* bytes, std::size_t n) {
+    reserve_tail(n);
+    std::memcpy(data_.get() + end_, bytes, n);
+    end_ += n;
+  }
+  void append(std::string_view text) { append(text.data(), text.size()); }
+  void push_back(char c) {
+    reserve_tail(1);
+    data_[end_++] = c;
+  }
+
+ private:
+  std::unique_ptr<char[]> data_;
+  std::size_t capacity_ = 0;
+  std::size_t begin_ = 0;
+  std::size_t end_ = 0;
+};
+
+}  // namespace respcache::protocol

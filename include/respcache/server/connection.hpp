@@ -1,0 +1,60 @@
+#pragma once
+
+#include <asio/ip/tcp.hpp>
+#include <memory>
+
+#include "respcache/protocol/byte_buffer.hpp"
+#include "respcache/server/session.hpp"
+
+namespace respcache::server {
+
+class Worker;
+
+/// One client socket on one event-loop thread. It reads whatever has arrived, lets its
+/// Session execute every complete request, and writes all replies of that batch at once.
+///
+/// I/O model: the socket is non-blocking and the connection waits for readiness
+/// (async_wait), then reads and writes directly. It therefore holds a read buffer only while
+/// it has unparsed input and a write buffer only while replies are unsent; both come from
+/// the worker's BufferPool. While replies cannot be written it stops reading, so a client
+/// that does not read cannot make the server buffer without limit.
+///
+/// Readiness is edge-triggered in asio's reactor: an edge that arrives while no wait is
+/// pending is lost. The connection therefore reads speculatively whenever it was not waiting
+/// for input (at start, after a blocked write), and waits only after a read came back short.
+/// This is sound because each worker's io_context is run by exactly one thread.
+class Connection : public std::enable_shared_from_this<Connection> {
+ public:
+  Connection(asio::ip::tcp::socket socket, Worker& worker);
+  ~Connection();
+
+  void start();
+  /// Graceful stop: answer what has been read, flush, close. Called on the worker's thread.
+  void begin_shutdown();
+
+ private:
+  enum class ReadOutcome { kClosed, kNothing, kDrained, kMore };
+  enum class FlushOutcome { kDone, kBlocked, kFailed };
+
+  void pump();
+  bool execute_buffered();
+  ReadOutcome read_once();
+  FlushOutcome flush_now();
+  void wait_readable();
+  void wait_writable();
+  void release_idle_buffers();
+  void close();
+
+  asio::ip::tcp::socket socket_;
+  Worker& worker_;
+  std::unique_ptr<Session> session_;
+  protocol::ByteBuffer in_;
+  protocol::ByteBuffer out_;
+  bool input_drained_ = false;      // the last read came back short: wait before reading again
+  bool close_after_write_ = false;  // QUIT or a protocol error
+  bool waiting_for_read_ = false;
+  bool shutting_down_ = false;
+  bool closed_ = false;
+};
+
+}  // namespace respcache::server

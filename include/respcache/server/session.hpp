@@ -1,0 +1,30 @@
+#pragma once
+
+#include <cstddef>
+#include <span>
+
+#include "respcache/protocol/byte_buffer.hpp"
+
+namespace respcache::server {
+
+/// The protocol half of a connection: turns received bytes into replies. The connection owns
+/// the socket and buffers and knows nothing of RESP or HTTP; a session knows nothing of
+/// sockets.
+class Session {
+ public:
+  struct Result {
+    std::size_t consumed = 0;  ///< bytes at the front of the input that are done with
+    bool close = false;        ///< send what is in the output, then close
+  };
+
+  virtual ~Session() = default;
+
+  /// Executes every complete request at the front of `input`, appending replies to `out`. It
+  /// stops early once `out` holds `output_limit` bytes, so a pipeline of large replies is
+  /// written in slices and its memory stays bounded. `input` is mutable because a parser may
+  /// decode in place; views into it are dropped before this returns.
+  virtual Result on_input(std::span<char> input, protocol::ByteBuffer& out,
+                          std::size_t output_limit) = 0;
+};
+
+}  // namespace respcache::server

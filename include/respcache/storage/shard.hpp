@@ -1,0 +1,65 @@
+#pragma once
+
+#include <atomic>
+#include <cstddef>
+#include <cstdint>
+#include <random>
+#include <shared_mutex>
+#include <string_view>
+
+#include "respcache/storage/cache.hpp"
+#include "respcache/storage/hash_table.hpp"
+
+namespace respcache::storage {
+
+/// One lock's worth of the cache: a hash table, its counters and its eviction sampler.
+/// Cache routes each key to one shard by the top bits of its hash. Every public method takes
+/// the shard's lock itself; see Cache for the locking and memory rules.
+class alignas(64) Shard {
+ public:
+  Shard() = default;
+  void init(Cache* cache, std::size_t initial_buckets, std::size_t eviction_samples,
+            std::uint64_t rng_seed);
+
+  bool read(std::uint32_t hash, std::string_view key, std::int64_t now_ms, Cache::ReadFn fn) const;
+  bool contains(std::uint32_t hash, std::string_view key, std::int64_t now_ms) const;
+  /// Applies fn's mutation. Returns kOk/kTooLarge, and sets `over_budget` when the cache
+  /// is still above its budget after evicting everything this shard could.
+  WriteStatus update(std::uint32_t hash, std::string_view key, std::int64_t now_ms,
+                     Cache::UpdateFn fn, bool& over_budget);
+  void clear();
+  std::size_t expire_some(std::int64_t now_ms, std::size_t max_checks);
+  /// Takes the lock and evicts until the cache is within budget; false if it still is not.
+  bool evict_to_budget();
+
+  std::size_t size() const { return count_.load(std::memory_order_relaxed); }
+  std::uint64_t keys_with_expiry() const { return with_expiry_.load(std::memory_order_relaxed); }
+  std::uint64_t evicted() const { return evicted_.load(std::memory_order_relaxed); }
+  std::uint64_t expired() const { return expired_.load(std::memory_order_relaxed); }
+
+ private:
+  // All of these require the exclusive lock.
+  void link(Entry* fresh, Entry* replaced);
+  void unlink(Entry* entry);
+  bool evict_locked(const Entry* keep);
+  Entry* pick_victim(const Entry* keep, std::int64_t now_ms);
+  void sync_bucket_bytes();
+  void add_used(std::size_t bytes);
+  void sub_used(std::size_t bytes);
+
+  mutable std::shared_mutex mutex_;
+  // The shard's logical clock: advanced by every write, stamped on entries by every access.
+  // Reads only load it, so concurrent readers never write a shared cache line for it.
+  std::atomic<std::uint32_t> tick_{0};
+  Cache* cache_ = nullptr;
+  HashTable table_;
+  std::size_t accounted_bucket_bytes_ = 0;
+  std::size_t eviction_samples_ = 8;
+  std::minstd_rand rng_;
+  std::atomic<std::size_t> count_{0};
+  std::atomic<std::uint64_t> with_expiry_{0};
+  std::atomic<std::uint64_t> evicted_{0};
+  std::atomic<std::uint64_t> expired_{0};
+};
+
+}  // namespace respcache::storage

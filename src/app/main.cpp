@@ -1,0 +1,56 @@
+// respcache: parse flags, build the cache and the server, serve until a signal.
+
+#include <spdlog/sinks/stdout_color_sinks.h>
+#include <spdlog/spdlog.h>
+
+#include <csignal>
+#include <exception>
+
+#include "respcache/commands/server_state.hpp"
+#include "respcache/config/config.hpp"
+#include "respcache/server/server.hpp"
+#include "respcache/storage/cache.hpp"
+
+using namespace respcache;
+
+namespace {
+
+void log_banner(const config::Config& c, std::uint16_t port) {
+  spdlog::info("respcache {} listening on {}:{} (RESP)", RESPCACHE_VERSION, c.bind, port);
+  spdlog::info("threads {} ({}), shards {}", c.threads, c.threads_source, c.shards);
+  spdlog::info("maxmemory {} bytes = {} ({}), policy allkeys-lru", c.max_memory,
+               config::human_bytes(c.max_memory), c.max_memory_source);
+  spdlog::info("limits: key {} B, value {} B, bulk {} B; backlog {}, sndbuf {}, rcvbuf {}",
+               c.max_key_size, c.max_value_size, c.proto_max_bulk_len, c.backlog, c.send_buffer,
+               c.receive_buffer);
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  const config::CommandLine command_line = config::parse_command_line(argc, argv);
+  if (!command_line.config) return command_line.exit_code;
+  const config::Config& config = *command_line.config;
+
+  spdlog::set_default_logger(spdlog::stderr_color_mt("respcache"));
+  spdlog::set_level(spdlog::level::from_str(config.log_level));
+  std::signal(SIGPIPE, SIG_IGN);
+
+  try {
+    storage::CacheOptions options;
+    options.shard_count = config.shards;
+    options.max_memory = config.max_memory;
+    options.initial_capacity = config.reserve_keys;
+    storage::Cache cache(options);
+    commands::ServerState state(config, cache);
+    server::Server server(state);
+    server.listen();
+    log_banner(config, server.port());
+    server.run();
+    spdlog::info("bye");
+    return 0;
+  } catch (const std::exception& e) {
+    spdlog::critical("cannot start: {}", e.what());
+    return 1;
+  }
+}

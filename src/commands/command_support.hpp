@@ -1,0 +1,53 @@
+#pragma once
+
+// Checks and helpers shared by several command files.
+
+#include <cstdint>
+#include <optional>
+#include <span>
+#include <string_view>
+
+#include "respcache/commands/command_context.hpp"
+#include "respcache/storage/cache.hpp"
+
+namespace respcache::commands {
+
+/// Replies with an error and returns false if the key is over --max-key-size.
+bool key_fits(CommandContext& ctx, std::string_view key);
+/// Replies with an error and returns false if the value is over --max-value-size.
+bool value_fits(CommandContext& ctx, std::size_t value_size);
+/// Replies -OOM and returns false if an entry of this size can never fit in the budget.
+bool entry_fits(CommandContext& ctx, std::string_view key, std::size_t value_size);
+
+/// Counts a read lookup in keyspace_hits / keyspace_misses, as Redis does for reads.
+inline void count_lookup(CommandContext& ctx, bool hit) {
+  bump(hit ? ctx.stats.keyspace_hits : ctx.stats.keyspace_misses);
+}
+
+/// Case-insensitive ASCII comparison, for option names.
+bool iequals(std::string_view a, std::string_view b);
+
+/// Glob-style matching as Redis's stringmatchlen: * ? [a-z] [^x] and backslash escapes.
+bool glob_match(std::string_view pattern, std::string_view text, bool nocase);
+
+/// A subcommand of a container command such as CLIENT or CONFIG.
+struct Subcommand {
+  std::string_view name;       ///< lowercase
+  std::string_view full_name;  ///< as Redis 7.0 names it in arity errors: "client|id"
+  int arity;                   ///< Redis arity, counting the command and the subcommand
+  CommandHandler handler;
+};
+
+/// Runs the subcommand named by args[1], or replies with Redis's unknown-subcommand or
+/// wrong-arity error.
+void dispatch_subcommand(CommandContext& ctx, std::span<const Subcommand> table);
+
+enum class ExpireUnit { kSeconds, kMilliseconds };
+enum class ExpireBase { kRelative, kAbsolute };
+
+/// Redis's getExpireMillisecondsOrReply: parses an expire argument into an absolute Unix time
+/// in milliseconds, or replies with Redis's error (naming `command`) and returns nullopt.
+std::optional<std::int64_t> parse_expire(CommandContext& ctx, std::string_view arg, ExpireUnit unit,
+                                         ExpireBase base, std::string_view command);
+
+}  // namespace respcache::commands

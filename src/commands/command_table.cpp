@@ -1,0 +1,73 @@
+#include "respcache/commands/command_table.hpp"
+
+#include <cctype>
+#include <iterator>
+#include <string>
+#include <unordered_map>
+
+#include "handlers.hpp"
+
+namespace respcache::commands {
+namespace {
+
+// Arity, flags and key positions as in Redis 7.0's command table (PUT is respcache's own:
+// the write command of the system it replaces, a plain SET).
+constexpr CommandSpec kCommands[] = {
+    {"get", 2, kReadOnly | kFast, 1, 1, 1, cmd_get},
+    {"set", -3, kWrite | kDenyOom, 1, 1, 1, cmd_set},
+    {"put", 3, kWrite | kDenyOom, 1, 1, 1, cmd_put},
+    {"mget", -2, kReadOnly | kFast, 1, -1, 1, cmd_mget},
+    {"mset", -3, kWrite | kDenyOom, 1, -1, 2, cmd_mset},
+    {"getdel", 2, kWrite | kFast, 1, 1, 1, cmd_getdel},
+    {"append", 3, kWrite | kDenyOom | kFast, 1, 1, 1, cmd_append},
+    {"strlen", 2, kReadOnly | kFast, 1, 1, 1, cmd_strlen},
+    {"incr", 2, kWrite | kDenyOom | kFast, 1, 1, 1, cmd_incr},
+    {"decr", 2, kWrite | kDenyOom | kFast, 1, 1, 1, cmd_decr},
+    {"incrby", 3, kWrite | kDenyOom | kFast, 1, 1, 1, cmd_incrby},
+    {"decrby", 3, kWrite | kDenyOom | kFast, 1, 1, 1, cmd_decrby},
+    {"del", -2, kWrite, 1, -1, 1, cmd_del},
+    {"unlink", -2, kWrite | kFast, 1, -1, 1, cmd_del},
+    {"exists", -2, kReadOnly | kFast, 1, -1, 1, cmd_exists},
+    {"dbsize", 1, kReadOnly | kFast, 0, 0, 0, cmd_dbsize},
+    {"flushall", -1, kWrite, 0, 0, 0, cmd_flushall},
+    {"flushdb", -1, kWrite, 0, 0, 0, cmd_flushall},
+    {"select", 2, kLoading | kStale | kFast, 0, 0, 0, cmd_select},
+    {"ping", -1, kFast, 0, 0, 0, cmd_ping},
+    {"echo", 2, kFast, 0, 0, 0, cmd_echo},
+    {"quit", -1, kNoAuth | kLoading | kStale | kFast, 0, 0, 0, cmd_quit},
+    {"hello", -1, kNoAuth | kLoading | kStale | kFast, 0, 0, 0, cmd_hello},
+    {"client", -2, kLoading | kStale, 0, 0, 0, cmd_client},
+    {"command", -1, kLoading | kStale, 0, 0, 0, cmd_command},
+    {"config", -2, kLoading | kStale, 0, 0, 0, cmd_config},
+    {"info", -1, kLoading | kStale, 0, 0, 0, cmd_info},
+};
+constexpr std::size_t kCommandCount = std::size(kCommands);
+
+// Longer names are never commands; shorter ones are lowercased on the stack.
+constexpr std::size_t kMaxNameLength = 32;
+
+const std::unordered_map<std::string_view, const CommandSpec*>& index() {
+  static const auto* map = [] {
+    auto* m = new std::unordered_map<std::string_view, const CommandSpec*>();
+    for (std::size_t i = 0; i < kCommandCount; ++i) m->emplace(kCommands[i].name, &kCommands[i]);
+    return m;
+  }();
+  return *map;
+}
+
+}  // namespace
+
+const CommandSpec* find_command(std::string_view name) {
+  if (name.size() > kMaxNameLength) return nullptr;
+  char lower[kMaxNameLength];
+  for (std::size_t i = 0; i < name.size(); ++i) {
+    lower[i] = static_cast<char>(std::tolower(static_cast<unsigned char>(name[i])));
+  }
+  const auto& commands = index();
+  const auto it = commands.find(std::string_view(lower, name.size()));
+  return it == commands.end() ? nullptr : it->second;
+}
+
+std::span<const CommandSpec> all_commands() { return kCommands; }
+
+}  // namespace respcache::commands

@@ -1,0 +1,45 @@
+#pragma once
+
+// The command handlers, grouped by file as Redis groups its commands. Internal to the
+// commands module: the table in command_table.cpp is their only user.
+
+#include "respcache/commands/command_context.hpp"
+
+namespace respcache::commands {
+
+// string_commands.cpp
+void cmd_get(CommandContext& ctx);
+void cmd_set(CommandContext& ctx);
+void cmd_put(CommandContext& ctx);
+void cmd_mget(CommandContext& ctx);
+void cmd_mset(CommandContext& ctx);
+void cmd_getdel(CommandContext& ctx);
+void cmd_append(CommandContext& ctx);
+void cmd_strlen(CommandContext& ctx);
+void cmd_incr(CommandContext& ctx);
+void cmd_decr(CommandContext& ctx);
+void cmd_incrby(CommandContext& ctx);
+void cmd_decrby(CommandContext& ctx);
+
+// keyspace_commands.cpp
+void cmd_del(CommandContext& ctx);
+void cmd_exists(CommandContext& ctx);
+void cmd_dbsize(CommandContext& ctx);
+void cmd_flushall(CommandContext& ctx);
+void cmd_select(CommandContext& ctx);
+
+// connection_commands.cpp
+void cmd_ping(CommandContext& ctx);
+void cmd_echo(CommandContext& ctx);
+void cmd_quit(CommandContext& ctx);
+void cmd_hello(CommandContext& ctx);
+void cmd_client(CommandContext& ctx);
+
+// server_commands.cpp
+void cmd_command(CommandContext& ctx);
+void cmd_config(CommandContext& ctx);
+
+// info_command.cpp
+void cmd_info(CommandContext& ctx);
+
+}  // namespace respcache::commands

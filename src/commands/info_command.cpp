@@ -1,0 +1,178 @@
+// INFO: Redis's section format ("# Section" headers, "field:value" lines), with the fields
+// clients and dashboards read. Fields describing the server itself are respcache's own.
+
+#include <fmt/format.h>
+#include <sys/resource.h>
+#include <sys/utsname.h>
+#include <unistd.h>
+
+#include <array>
+#include <chrono>
+#include <cstdio>
+#include <string>
+
+#include "command_support.hpp"
+#include "handlers.hpp"
+
+namespace respcache::commands {
+namespace {
+
+using Out = fmt::memory_buffer;
+
+std::size_t process_rss_bytes() {
+  long pages_total = 0;
+  long pages_resident = 0;
+  if (FILE* f = std::fopen("/proc/self/statm", "r")) {
+    if (std::fscanf(f, "%ld %ld", &pages_total, &pages_resident) != 2) pages_resident = 0;
+    std::fclose(f);
+  }
+  return static_cast<std::size_t>(pages_resident) * static_cast<std::size_t>(sysconf(_SC_PAGESIZE));
+}
+
+template <class... Args>
+void line(Out& out, fmt::format_string<Args...> format, Args&&... args) {
+  fmt::format_to(std::back_inserter(out), format, std::forward<Args>(args)...);
+  out.append(std::string_view("\r\n"));
+}
+
+void server_section(CommandContext& ctx, Out& out) {
+  const config::Config& c = ctx.server.config();
+  utsname host{};
+  uname(&host);
+  const auto uptime = std::chrono::duration_cast<std::chrono::seconds>(
+                          std::chrono::steady_clock::now() - ctx.server.started())
+                          .count();
+  const auto now_us = std::chrono::duration_cast<std::chrono::microseconds>(
+                          std::chrono::system_clock::now().time_since_epoch())
+                          .count();
+  line(out, "# Server");
+  line(out, "redis_version:7.0.15");
+  line(out, "respcache_version:{}", RESPCACHE_VERSION);
+  line(out, "redis_mode:standalone");
+  line(out, "os:{} {} {}", host.sysname, host.release, host.machine);
+  line(out, "arch_bits:{}", sizeof(void*) * 8);
+  line(out, "multiplexing_api:epoll");
+  line(out, "process_id:{}", getpid());
+  line(out, "run_id:{}", ctx.server.run_id());
+  line(out, "tcp_port:{}", c.port);
+  line(out, "server_time_usec:{}", now_us);
+  line(out, "uptime_in_seconds:{}", uptime);
+  line(out, "uptime_in_days:{}", uptime / 86400);
+  line(out, "io_threads_active:{}", c.threads > 1 ? 1 : 0);
+  line(out, "server_threads:{}", c.threads);
+  line(out, "server_threads_source:{}", c.threads_source);
+  line(out, "cache_shards:{}", c.shards);
+}
+
+void clients_section(CommandContext& ctx, Out& out) {
+  line(out, "# Clients");
+  line(out, "connected_clients:{}", ctx.server.connected_clients.load(std::memory_order_relaxed));
+  line(out, "blocked_clients:0");
+}
+
+void memory_section(CommandContext& ctx, Out& out) {
+  const storage::CacheStats stats = ctx.cache().stats();
+  const std::size_t rss = process_rss_bytes();
+  line(out, "# Memory");
+  line(out, "used_memory:{}", stats.used_memory);
+  line(out, "used_memory_human:{}", config::human_bytes(stats.used_memory));
+  line(out, "used_memory_rss:{}", rss);
+  line(out, "used_memory_rss_human:{}", config::human_bytes(rss));
+  line(out, "maxmemory:{}", stats.max_memory);
+  line(out, "maxmemory_human:{}", config::human_bytes(stats.max_memory));
+  line(out, "maxmemory_policy:allkeys-lru");
+  line(out, "maxmemory_source:{}", ctx.server.config().max_memory_source);
+  line(out, "mem_fragmentation_ratio:{:.2f}",
+       stats.used_memory ? static_cast<double>(rss) / static_cast<double>(stats.used_memory) : 0.0);
+  line(out, "mem_allocator:libc");
+}
+
+void persistence_section(CommandContext&, Out& out) {
+  line(out, "# Persistence");
+  line(out, "loading:0");
+  line(out, "rdb_changes_since_last_save:0");
+  line(out, "rdb_bgsave_in_progress:0");
+  line(out, "aof_enabled:0");
+}
+
+void stats_section(CommandContext& ctx, Out& out) {
+  const ServerState::Totals totals = ctx.server.totals();
+  const storage::CacheStats cache = ctx.cache().stats();
+  line(out, "# Stats");
+  line(out, "total_connections_received:{}", ctx.server.total_connections_received.load());
+  line(out, "total_commands_processed:{}", totals.commands_processed);
+  line(out, "instantaneous_ops_per_sec:{}", ctx.server.instantaneous_ops_per_sec());
+  line(out, "total_net_input_bytes:{}", totals.net_input_bytes);
+  line(out, "total_net_output_bytes:{}", totals.net_output_bytes);
+  line(out, "rejected_connections:{}", ctx.server.rejected_connections.load());
+  line(out, "expired_keys:{}", cache.expired_keys);
+  line(out, "evicted_keys:{}", cache.evicted_keys);
+  line(out, "keyspace_hits:{}", totals.keyspace_hits);
+  line(out, "keyspace_misses:{}", totals.keyspace_misses);
+}
+
+void replication_section(CommandContext&, Out& out) {
+  line(out, "# Replication");
+  line(out, "role:master");
+  line(out, "connected_slaves:0");
+}
+
+void cpu_section(CommandContext&, Out& out) {
+  rusage self{};
+  getrusage(RUSAGE_SELF, &self);
+  auto seconds = [](const timeval& tv) { return tv.tv_sec + tv.tv_usec / 1e6; };
+  line(out, "# CPU");
+  line(out, "used_cpu_sys:{:.6f}", seconds(self.ru_stime));
+  line(out, "used_cpu_user:{:.6f}", seconds(self.ru_utime));
+}
+
+void keyspace_section(CommandContext& ctx, Out& out) {
+  const storage::CacheStats stats = ctx.cache().stats();
+  line(out, "# Keyspace");
+  if (stats.keys > 0) {
+    line(out, "db0:keys={},expires={},avg_ttl=0", stats.keys, stats.keys_with_expiry);
+  }
+}
+
+struct Section {
+  std::string_view name;
+  void (*write)(CommandContext&, Out&);
+};
+
+constexpr std::array<Section, 8> kSections = {{
+    {"server", server_section},
+    {"clients", clients_section},
+    {"memory", memory_section},
+    {"persistence", persistence_section},
+    {"stats", stats_section},
+    {"replication", replication_section},
+    {"cpu", cpu_section},
+    {"keyspace", keyspace_section},
+}};
+
+}  // namespace
+
+void cmd_info(CommandContext& ctx) {
+  // No argument, "default", "all" and "everything" mean every section; otherwise the named
+  // ones, in the server's order. Unknown names contribute nothing, as in Redis.
+  bool all = ctx.argc() == 1;
+  std::array<bool, kSections.size()> wanted{};
+  for (std::size_t i = 1; i < ctx.argc(); ++i) {
+    const std::string_view arg = ctx.args[i];
+    if (iequals(arg, "all") || iequals(arg, "everything") || iequals(arg, "default")) all = true;
+    for (std::size_t s = 0; s < kSections.size(); ++s) {
+      if (iequals(arg, kSections[s].name)) wanted[s] = true;
+    }
+  }
+  Out out;
+  bool first = true;
+  for (std::size_t s = 0; s < kSections.size(); ++s) {
+    if (!all && !wanted[s]) continue;
+    if (!first) out.append(std::string_view("\r\n"));
+    first = false;
+    kSections[s].write(ctx, out);
+  }
+  ctx.reply.bulk({out.data(), out.size()});
+}
+
+}  // namespace respcache::commands

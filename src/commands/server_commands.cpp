@@ -1,0 +1,170 @@
+// Introspection and administration: COMMAND and CONFIG.
+
+#include <fmt/format.h>
+
+#include <array>
+#include <string>
+#include <vector>
+
+#include "command_support.hpp"
+#include "handlers.hpp"
+#include "respcache/commands/command_table.hpp"
+#include "respcache/commands/replies.hpp"
+
+namespace respcache::commands {
+namespace {
+
+void reply_command_info(CommandContext& ctx, const CommandSpec& spec) {
+  static constexpr std::array<std::pair<CommandFlag, std::string_view>, 7> kFlagNames = {{
+      {kWrite, "write"},
+      {kReadOnly, "readonly"},
+      {kDenyOom, "denyoom"},
+      {kFast, "fast"},
+      {kLoading, "loading"},
+      {kStale, "stale"},
+      {kNoAuth, "no_auth"},
+  }};
+  // Redis 7.0's layout: name, arity, flags, first key, last key, step, ACL categories, tips,
+  // key specs, subcommands.
+  ctx.reply.array_header(10);
+  ctx.reply.bulk(spec.name);
+  ctx.reply.integer(spec.arity);
+  std::size_t flag_count = 0;
+  for (const auto& [flag, name] : kFlagNames) flag_count += (spec.flags & flag) ? 1 : 0;
+  ctx.reply.array_header(flag_count);
+  for (const auto& [flag, name] : kFlagNames) {
+    if (spec.flags & flag) ctx.reply.simple(name);
+  }
+  ctx.reply.integer(spec.first_key);
+  ctx.reply.integer(spec.last_key);
+  ctx.reply.integer(spec.key_step);
+  for (int i = 0; i < 4; ++i) ctx.reply.array_header(0);
+}
+
+void command_count(CommandContext& ctx) {
+  ctx.reply.integer(static_cast<long long>(all_commands().size()));
+}
+
+// A valid, short reply: clients (redis-cli) use COMMAND DOCS only for hints.
+void command_docs(CommandContext& ctx) { ctx.reply.array_header(0); }
+
+void command_info(CommandContext& ctx) {
+  ctx.reply.array_header(ctx.argc() - 2);
+  for (std::size_t i = 2; i < ctx.argc(); ++i) {
+    if (const CommandSpec* spec = find_command(ctx.args[i])) {
+      reply_command_info(ctx, *spec);
+    } else {
+      ctx.reply.null_array();
+    }
+  }
+}
+
+void command_list(CommandContext& ctx) {
+  ctx.reply.array_header(all_commands().size());
+  for (const CommandSpec& spec : all_commands()) ctx.reply.bulk(spec.name);
+}
+
+constexpr Subcommand kCommandSubcommands[] = {
+    {"count", "command|count", 2, command_count},
+    {"docs", "command|docs", -2, command_docs},
+    {"info", "command|info", -2, command_info},
+    {"list", "command|list", -2, command_list},
+};
+
+/// The settings CONFIG GET reports, with their current values.
+std::vector<std::pair<std::string_view, std::string>> config_values(CommandContext& ctx) {
+  const config::Config& c = ctx.server.config();
+  return {
+      {"bind", c.bind},
+      {"port", std::to_string(c.port)},
+      {"maxmemory", std::to_string(ctx.cache().max_memory())},
+      {"maxmemory-policy", "allkeys-lru"},
+      {"maxmemory-samples", "8"},
+      {"save", ""},
+      {"appendonly", "no"},
+      {"databases", "1"},
+      {"timeout", "0"},
+      {"tcp-backlog", std::to_string(c.backlog)},
+      {"io-threads", std::to_string(c.threads)},
+      {"shards", std::to_string(c.shards)},
+      {"proto-max-bulk-len", std::to_string(c.proto_max_bulk_len)},
+      {"max-key-size", std::to_string(c.max_key_size)},
+      {"max-value-size", std::to_string(c.max_value_size)},
+  };
+}
+
+void config_get(CommandContext& ctx) {
+  const auto values = config_values(ctx);
+  std::vector<bool> matched(values.size(), false);
+  std::size_t count = 0;
+  for (std::size_t i = 2; i < ctx.argc(); ++i) {
+    for (std::size_t v = 0; v < values.size(); ++v) {
+      if (!matched[v] && glob_match(ctx.args[i], values[v].first, true)) {
+        matched[v] = true;
+        ++count;
+      }
+    }
+  }
+  ctx.reply.array_header(2 * count);
+  for (std::size_t v = 0; v < values.size(); ++v) {
+    if (!matched[v]) continue;
+    ctx.reply.bulk(values[v].first);
+    ctx.reply.bulk(values[v].second);
+  }
+}
+
+// Only maxmemory can change at run time; it takes effect at once, evicting if needed.
+void config_set(CommandContext& ctx) {
+  if (ctx.argc() % 2 != 0) {
+    replies::wrong_arity(ctx.reply, "config|set");
+    return;
+  }
+  std::size_t new_max_memory = 0;
+  bool have_max_memory = false;
+  for (std::size_t i = 2; i < ctx.argc(); i += 2) {
+    const std::string_view name = ctx.args[i];
+    if (!iequals(name, "maxmemory")) {
+      ctx.reply.error(
+          fmt::format("ERR Unknown option or number of arguments for CONFIG SET - '{}'", name));
+      return;
+    }
+    const auto bytes = config::parse_memory_size(std::string(ctx.args[i + 1]));
+    if (!bytes) {
+      ctx.reply.error(fmt::format(
+          "ERR CONFIG SET failed (possibly related to argument '{}') - argument must be a memory "
+          "value",
+          name));
+      return;
+    }
+    new_max_memory = *bytes;
+    have_max_memory = true;
+  }
+  if (have_max_memory) ctx.cache().set_max_memory(new_max_memory);
+  ctx.reply.ok();
+}
+
+void config_resetstat(CommandContext& ctx) {
+  ctx.server.reset_stats();
+  ctx.reply.ok();
+}
+
+constexpr Subcommand kConfigSubcommands[] = {
+    {"get", "config|get", -3, config_get},
+    {"set", "config|set", -4, config_set},
+    {"resetstat", "config|resetstat", 2, config_resetstat},
+};
+
+}  // namespace
+
+void cmd_command(CommandContext& ctx) {
+  if (ctx.argc() == 1) {
+    ctx.reply.array_header(all_commands().size());
+    for (const CommandSpec& spec : all_commands()) reply_command_info(ctx, spec);
+    return;
+  }
+  dispatch_subcommand(ctx, kCommandSubcommands);
+}
+
+void cmd_config(CommandContext& ctx) { dispatch_subcommand(ctx, kConfigSubcommands); }
+
+}  // namespace respcache::commands

@@ -1,0 +1,66 @@
+#include "respcache/commands/server_state.hpp"
+
+#include <random>
+
+namespace respcache::commands {
+
+ServerState::ServerState(config::Config config, storage::Cache& cache)
+    : config_(std::move(config)),
+      cache_(cache),
+      workers_(std::make_unique<WorkerStats[]>(config_.threads == 0 ? 1 : config_.threads)) {
+  std::random_device random;
+  static constexpr char kHex[] = "0123456789abcdef";
+  for (int i = 0; i < 40; ++i) run_id_.push_back(kHex[random() % 16]);
+}
+
+ServerState::Totals ServerState::totals() const {
+  Totals t;
+  for (std::size_t i = 0; i < std::max<std::size_t>(1, config_.threads); ++i) {
+    const WorkerStats& w = workers_[i];
+    t.commands_processed += w.commands_processed.load(std::memory_order_relaxed);
+    t.keyspace_hits += w.keyspace_hits.load(std::memory_order_relaxed);
+    t.keyspace_misses += w.keyspace_misses.load(std::memory_order_relaxed);
+    t.net_input_bytes += w.net_input_bytes.load(std::memory_order_relaxed);
+    t.net_output_bytes += w.net_output_bytes.load(std::memory_order_relaxed);
+  }
+  return t;
+}
+
+void ServerState::sample_ops() {
+  const auto now = std::chrono::steady_clock::now();
+  const std::uint64_t ops = totals().commands_processed;
+  std::lock_guard lock(ops_mutex_);
+  const auto elapsed_ms =
+      std::chrono::duration_cast<std::chrono::milliseconds>(now - last_sample_).count();
+  if (elapsed_ms <= 0) return;
+  // After CONFIG RESETSTAT the total can go backwards; count that interval as zero.
+  const std::uint64_t delta = ops >= last_ops_ ? ops - last_ops_ : 0;
+  ops_per_sec_samples_[ops_sample_index_] = delta * 1000 / static_cast<std::uint64_t>(elapsed_ms);
+  ops_sample_index_ = (ops_sample_index_ + 1) % kOpsSamples;
+  last_ops_ = ops;
+  last_sample_ = now;
+}
+
+std::uint64_t ServerState::instantaneous_ops_per_sec() const {
+  std::lock_guard lock(ops_mutex_);
+  std::uint64_t sum = 0;
+  for (std::uint64_t s : ops_per_sec_samples_) sum += s;
+  return sum / kOpsSamples;
+}
+
+void ServerState::reset_stats() {
+  // Each counter is written by its own worker thread; a store of zero from here races only
+  // with an increment that may be lost, which RESETSTAT tolerates.
+  for (std::size_t i = 0; i < std::max<std::size_t>(1, config_.threads); ++i) {
+    WorkerStats& w = workers_[i];
+    w.commands_processed.store(0, std::memory_order_relaxed);
+    w.keyspace_hits.store(0, std::memory_order_relaxed);
+    w.keyspace_misses.store(0, std::memory_order_relaxed);
+    w.net_input_bytes.store(0, std::memory_order_relaxed);
+    w.net_output_bytes.store(0, std::memory_order_relaxed);
+  }
+  total_connections_received.store(0, std::memory_order_relaxed);
+  rejected_connections.store(0, std::memory_order_relaxed);
+}
+
+}  // namespace respcache::commands

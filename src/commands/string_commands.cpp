@@ -1,0 +1,286 @@
+// GET, SET, PUT and the other string commands, with Redis 7.0's semantics and replies.
+
+#include <climits>
+
+#include "command_support.hpp"
+#include "handlers.hpp"
+#include "respcache/commands/replies.hpp"
+#include "respcache/protocol/integer.hpp"
+
+namespace respcache::commands {
+namespace {
+
+using storage::EntryView;
+using storage::Mutation;
+using storage::WriteStatus;
+
+/// SET's options, parsed as Redis's parseExtendedStringArgumentsOrReply does: each option may
+/// appear once in a compatible combination; EX/PX/EXAT/PXAT take the next argument.
+struct SetOptions {
+  bool nx = false;
+  bool xx = false;
+  bool get = false;
+  bool keep_ttl = false;
+  bool has_expire = false;
+  ExpireUnit unit = ExpireUnit::kSeconds;
+  ExpireBase base = ExpireBase::kRelative;
+  std::string_view expire_arg;
+};
+
+bool parse_set_options(CommandContext& ctx, SetOptions& opts) {
+  enum : unsigned { kEx = 1, kPx = 2, kExAt = 4, kPxAt = 8 };
+  unsigned expire_kind = 0;
+  for (std::size_t j = 3; j < ctx.argc(); ++j) {
+    const std::string_view opt = ctx.args[j];
+    const bool has_next = j + 1 < ctx.argc();
+    auto expire_option = [&](unsigned kind, unsigned conflicts, ExpireUnit unit, ExpireBase base) {
+      if ((expire_kind & conflicts) != 0 || opts.keep_ttl || !has_next) return false;
+      expire_kind |= kind;
+      opts.has_expire = true;
+      opts.unit = unit;
+      opts.base = base;
+      opts.expire_arg = ctx.args[++j];
+      return true;
+    };
+    bool ok = false;
+    if (iequals(opt, "nx") && !opts.xx) {
+      ok = opts.nx = true;
+    } else if (iequals(opt, "xx") && !opts.nx) {
+      ok = opts.xx = true;
+    } else if (iequals(opt, "get")) {
+      ok = opts.get = true;
+    } else if (iequals(opt, "keepttl") && expire_kind == 0) {
+      ok = opts.keep_ttl = true;
+    } else if (iequals(opt, "ex")) {
+      ok = expire_option(kEx, kPx | kExAt | kPxAt, ExpireUnit::kSeconds, ExpireBase::kRelative);
+    } else if (iequals(opt, "px")) {
+      ok =
+          expire_option(kPx, kEx | kExAt | kPxAt, ExpireUnit::kMilliseconds, ExpireBase::kRelative);
+    } else if (iequals(opt, "exat")) {
+      ok = expire_option(kExAt, kEx | kPx | kPxAt, ExpireUnit::kSeconds, ExpireBase::kAbsolute);
+    } else if (iequals(opt, "pxat")) {
+      ok =
+          expire_option(kPxAt, kEx | kPx | kExAt, ExpireUnit::kMilliseconds, ExpireBase::kAbsolute);
+    }
+    if (!ok) {
+      ctx.reply.error(replies::kSyntaxError);
+      return false;
+    }
+  }
+  return true;
+}
+
+void reply_write(CommandContext& ctx, WriteStatus status) {
+  if (status == WriteStatus::kOk) {
+    ctx.reply.ok();
+  } else {
+    ctx.reply.error(replies::kOutOfMemory);
+  }
+}
+
+/// INCR, DECR, INCRBY and DECRBY: the value must parse as a 64-bit integer; the result keeps
+/// the key's TTL.
+void increment(CommandContext& ctx, long long delta) {
+  const std::string_view key = ctx.args[1];
+  if (!key_fits(ctx, key)) return;
+  std::string_view error;
+  long long result = 0;
+  char digits[protocol::kMaxInt64Digits];
+  const WriteStatus status = ctx.cache().update(key, [&](const EntryView* current) {
+    long long value = 0;
+    if (current != nullptr) {
+      const auto parsed = protocol::parse_int64(current->value);
+      if (!parsed) {
+        error = replies::kNotInteger;
+        return Mutation::keep();
+      }
+      value = *parsed;
+    }
+    if ((delta < 0 && value < 0 && delta < LLONG_MIN - value) ||
+        (delta > 0 && value > 0 && delta > LLONG_MAX - value)) {
+      error = replies::kOverflow;
+      return Mutation::keep();
+    }
+    result = value + delta;
+    const std::size_t len = protocol::format_int64(result, digits);
+    return Mutation::store({digits, len}, current != nullptr ? current->expire_at_ms : 0);
+  });
+  if (!error.empty()) {
+    ctx.reply.error(error);
+  } else if (status != WriteStatus::kOk) {
+    ctx.reply.error(replies::kOutOfMemory);
+  } else {
+    ctx.reply.integer(result);
+  }
+}
+
+std::optional<long long> parse_increment(CommandContext& ctx) {
+  const auto delta = protocol::parse_int64(ctx.args[2]);
+  if (!delta) ctx.reply.error(replies::kNotInteger);
+  return delta;
+}
+
+}  // namespace
+
+void cmd_get(CommandContext& ctx) {
+  // The value is copied into the reply while the shard's shared lock is held.
+  const bool hit =
+      ctx.cache().read(ctx.args[1], [&](const EntryView& e) { ctx.reply.bulk(e.value); });
+  if (!hit) ctx.reply.null_bulk();
+  count_lookup(ctx, hit);
+}
+
+void cmd_put(CommandContext& ctx) {
+  const std::string_view key = ctx.args[1];
+  const std::string_view value = ctx.args[2];
+  if (!key_fits(ctx, key) || !value_fits(ctx, value.size()) ||
+      !entry_fits(ctx, key, value.size())) {
+    return;
+  }
+  reply_write(ctx, ctx.cache().set(key, value));
+}
+
+void cmd_set(CommandContext& ctx) {
+  SetOptions opts;
+  if (!parse_set_options(ctx, opts)) return;
+  const std::string_view key = ctx.args[1];
+  const std::string_view value = ctx.args[2];
+  std::int64_t expire_at = 0;
+  if (opts.has_expire) {
+    const auto parsed = parse_expire(ctx, opts.expire_arg, opts.unit, opts.base, "set");
+    if (!parsed) return;
+    expire_at = *parsed;
+  }
+  if (!key_fits(ctx, key) || !value_fits(ctx, value.size()) ||
+      !entry_fits(ctx, key, value.size())) {
+    return;
+  }
+
+  // With GET the old value goes into the reply under the shard's lock; if the write then fails
+  // that partial reply is taken back, so the client sees exactly one reply.
+  const std::size_t reply_mark = ctx.reply.buffer().size();
+  bool aborted = false;
+  bool hit = false;
+  const WriteStatus status = ctx.cache().update(key, [&](const EntryView* current) {
+    hit = current != nullptr;
+    if (opts.get) {
+      if (hit) {
+        ctx.reply.bulk(current->value);
+      } else {
+        ctx.reply.null_bulk();
+      }
+    }
+    if ((opts.nx && hit) || (opts.xx && !hit)) {
+      aborted = true;
+      return Mutation::keep();
+    }
+    const std::int64_t expiry =
+        opts.has_expire ? expire_at : (opts.keep_ttl && hit ? current->expire_at_ms : 0);
+    return Mutation::store(value, expiry);
+  });
+  if (opts.get) count_lookup(ctx, hit);
+  if (status != WriteStatus::kOk) {
+    ctx.reply.buffer().truncate(reply_mark);
+    ctx.reply.error(replies::kOutOfMemory);
+  } else if (aborted) {
+    if (!opts.get) ctx.reply.null_bulk();
+  } else if (!opts.get) {
+    ctx.reply.ok();
+  }
+}
+
+void cmd_mget(CommandContext& ctx) {
+  ctx.reply.array_header(ctx.argc() - 1);
+  for (std::size_t i = 1; i < ctx.argc(); ++i) {
+    const bool hit =
+        ctx.cache().read(ctx.args[i], [&](const EntryView& e) { ctx.reply.bulk(e.value); });
+    if (!hit) ctx.reply.null_bulk();
+    count_lookup(ctx, hit);
+  }
+}
+
+void cmd_mset(CommandContext& ctx) {
+  if (ctx.argc() % 2 == 0) {
+    replies::wrong_arity(ctx.reply, "mset");
+    return;
+  }
+  // Check every pair first so that a refused MSET writes nothing.
+  for (std::size_t i = 1; i < ctx.argc(); i += 2) {
+    const std::string_view key = ctx.args[i];
+    const std::size_t value_size = ctx.args[i + 1].size();
+    if (!key_fits(ctx, key) || !value_fits(ctx, value_size) || !entry_fits(ctx, key, value_size)) {
+      return;
+    }
+  }
+  WriteStatus status = WriteStatus::kOk;
+  for (std::size_t i = 1; i < ctx.argc(); i += 2) {
+    if (ctx.cache().set(ctx.args[i], ctx.args[i + 1]) != WriteStatus::kOk) {
+      status = WriteStatus::kTooLarge;
+    }
+  }
+  reply_write(ctx, status);
+}
+
+void cmd_getdel(CommandContext& ctx) {
+  bool hit = false;
+  ctx.cache().update(ctx.args[1], [&](const EntryView* current) {
+    hit = current != nullptr;
+    if (!hit) return Mutation::keep();
+    ctx.reply.bulk(current->value);
+    return Mutation::erase();
+  });
+  if (!hit) ctx.reply.null_bulk();
+  count_lookup(ctx, hit);
+}
+
+void cmd_append(CommandContext& ctx) {
+  const std::string_view key = ctx.args[1];
+  const std::string_view suffix = ctx.args[2];
+  if (!key_fits(ctx, key)) return;
+  bool too_large = false;
+  std::size_t new_length = 0;
+  const WriteStatus status = ctx.cache().update(key, [&](const EntryView* current) {
+    new_length = (current != nullptr ? current->value.size() : 0) + suffix.size();
+    if (new_length > ctx.server.config().max_value_size) {
+      too_large = true;
+      return Mutation::keep();
+    }
+    // The stored value is the old one followed by the suffix; no temporary string is built.
+    return current != nullptr ? Mutation::store(current->value, suffix, current->expire_at_ms)
+                              : Mutation::store(suffix, 0);
+  });
+  if (too_large) {
+    replies::value_too_large(ctx.reply, ctx.server.config().max_value_size);
+  } else if (status != WriteStatus::kOk) {
+    ctx.reply.error(replies::kOutOfMemory);
+  } else {
+    ctx.reply.integer(static_cast<long long>(new_length));
+  }
+}
+
+void cmd_strlen(CommandContext& ctx) {
+  std::size_t length = 0;
+  const bool hit =
+      ctx.cache().read(ctx.args[1], [&](const EntryView& e) { length = e.value.size(); });
+  count_lookup(ctx, hit);
+  ctx.reply.integer(static_cast<long long>(length));
+}
+
+void cmd_incr(CommandContext& ctx) { increment(ctx, 1); }
+void cmd_decr(CommandContext& ctx) { increment(ctx, -1); }
+
+void cmd_incrby(CommandContext& ctx) {
+  if (const auto delta = parse_increment(ctx)) increment(ctx, *delta);
+}
+
+void cmd_decrby(CommandContext& ctx) {
+  const auto delta = parse_increment(ctx);
+  if (!delta) return;
+  if (*delta == LLONG_MIN) {
+    ctx.reply.error(replies::kDecrementOverflow);
+    return;
+  }
+  increment(ctx, -*delta);
+}
+
+}  // namespace respcache::commands

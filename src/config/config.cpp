@@ -1,0 +1,187 @@
+#include "respcache/config/config.hpp"
+
+#include <fmt/format.h>
+
+#include <CLI/CLI.hpp>
+#include <algorithm>
+#include <cctype>
+#include <cstdio>
+
+#include "respcache/config/system_resources.hpp"
+
+namespace respcache::config {
+namespace {
+
+// Share of the process's memory limit given to data when --maxmemory is not set. The rest is
+// for connection buffers, allocator slack, thread stacks and the binary.
+constexpr double kDefaultMemoryFraction = 0.70;
+
+std::string lower(std::string s) {
+  std::transform(s.begin(), s.end(), s.begin(),
+                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+  return s;
+}
+
+/// A CLI11 validator for memory sizes, so that a bad value is reported like any bad flag.
+CLI::Validator memory_size_validator() {
+  return CLI::Validator(
+      [](std::string& value) -> std::string {
+        return parse_memory_size(value) ? "" : "not a memory size (like 1048576, 64mb, 2gb)";
+      },
+      "SIZE");
+}
+
+void resolve_max_memory(const std::string& spec, const SystemResources& system, Config& config) {
+  const std::size_t limit = system.memory_limit();
+  const std::string limit_name =
+      system.cgroup_memory_limit ? "cgroup memory limit" : "physical memory";
+  if (spec.empty()) {
+    config.max_memory =
+        static_cast<std::size_t>(static_cast<double>(limit) * kDefaultMemoryFraction);
+    config.max_memory_source = fmt::format("{:.0f}% of {} {}", kDefaultMemoryFraction * 100,
+                                           limit_name, human_bytes(limit));
+  } else if (spec.back() == '%') {
+    const double percent = std::stod(spec.substr(0, spec.size() - 1));
+    config.max_memory = static_cast<std::size_t>(static_cast<double>(limit) * percent / 100.0);
+    config.max_memory_source = fmt::format("{} of {} {}", spec, limit_name, human_bytes(limit));
+  } else {
+    config.max_memory = *parse_memory_size(spec);
+    config.max_memory_source = "--maxmemory";
+  }
+}
+
+void resolve_threads(unsigned requested, const SystemResources& system, Config& config) {
+  if (requested != 0) {
+    config.threads = requested;
+    config.threads_source = "--threads";
+    return;
+  }
+  config.threads = system.usable_cpus();
+  config.threads_source = system.cgroup_cpu_quota > 0
+                              ? fmt::format("cgroup CPU quota {:.2f}, {} CPUs in affinity",
+                                            system.cgroup_cpu_quota, system.affinity_cpus)
+                              : fmt::format("{} CPUs in affinity", system.affinity_cpus);
+}
+
+}  // namespace
+
+std::optional<std::size_t> parse_memory_size(const std::string& text) {
+  if (text.empty()) return std::nullopt;
+  std::size_t digits = 0;
+  while (digits < text.size() && std::isdigit(static_cast<unsigned char>(text[digits]))) ++digits;
+  if (digits == 0) return std::nullopt;
+  const std::string unit = lower(text.substr(digits));
+  std::size_t multiplier = 1;
+  if (unit.empty() || unit == "b") {
+    multiplier = 1;
+  } else if (unit == "k") {
+    multiplier = 1000;
+  } else if (unit == "kb") {
+    multiplier = 1024;
+  } else if (unit == "m") {
+    multiplier = 1000 * 1000;
+  } else if (unit == "mb") {
+    multiplier = 1024 * 1024;
+  } else if (unit == "g") {
+    multiplier = 1000UL * 1000 * 1000;
+  } else if (unit == "gb") {
+    multiplier = 1024UL * 1024 * 1024;
+  } else {
+    return std::nullopt;
+  }
+  std::size_t value = 0;
+  for (std::size_t i = 0; i < digits; ++i) {
+    const auto digit = static_cast<std::size_t>(text[i] - '0');
+    if (value > (SIZE_MAX - digit) / 10) return std::nullopt;
+    value = value * 10 + digit;
+  }
+  if (value != 0 && multiplier > SIZE_MAX / value) return std::nullopt;
+  return value * multiplier;
+}
+
+std::string human_bytes(std::size_t bytes) {
+  // Redis's bytesToHuman: B below 1K, then two decimals in K, M, G, T.
+  const double d = static_cast<double>(bytes);
+  if (bytes < 1024) return fmt::format("{}B", bytes);
+  if (bytes < 1024ULL * 1024) return fmt::format("{:.2f}K", d / 1024);
+  if (bytes < 1024ULL * 1024 * 1024) return fmt::format("{:.2f}M", d / (1024.0 * 1024));
+  if (bytes < 1024ULL * 1024 * 1024 * 1024)
+    return fmt::format("{:.2f}G", d / (1024.0 * 1024 * 1024));
+  return fmt::format("{:.2f}T", d / (1024.0 * 1024 * 1024 * 1024));
+}
+
+CommandLine parse_command_line(int argc, char** argv) {
+  Config config;
+  CLI::App app{"respcache: a multi-threaded, memory-bounded RESP and HTTP cache server"};
+  app.set_version_flag("--version", std::string("respcache ") + RESPCACHE_VERSION);
+  app.get_formatter()->column_width(34);
+
+  unsigned threads = 0;
+  std::string max_memory;
+  std::string max_key_size = std::to_string(config.max_key_size);
+  std::string max_value_size = std::to_string(config.max_value_size);
+  std::string proto_max_bulk_len = std::to_string(config.proto_max_bulk_len);
+
+  app.add_option("--bind", config.bind, "Address to listen on (0.0.0.0 for every interface)")
+      ->capture_default_str();
+  app.add_option("--port", config.port, "TCP port for RESP and HTTP")->capture_default_str();
+  app.add_option("--threads", threads,
+                 "Event-loop threads (default: the cgroup CPU quota, capped by CPU affinity)")
+      ->check(CLI::Range(1U, 1024U));
+  app.add_option("--shards", config.shards, "Cache shards, each with its own lock (power of two)")
+      ->capture_default_str()
+      ->check([](const std::string& v) {
+        const auto n = std::stoull(v);
+        return (n != 0 && (n & (n - 1)) == 0 && n <= 65536) ? ""
+                                                            : "must be a power of two up to 65536";
+      });
+  app.add_option("--maxmemory", max_memory,
+                 "Data budget: bytes (k/m/g = 1000^n, kb/mb/gb = 1024^n) or a percentage of the "
+                 "memory limit, like 60% (default: 70% of the cgroup limit or of RAM)");
+  app.add_option("--reserve-keys", config.reserve_keys,
+                 "Keys the hash tables are sized for at start")
+      ->capture_default_str();
+  app.add_option("--backlog", config.backlog, "Listen backlog")->capture_default_str();
+  app.add_option("--sndbuf", config.send_buffer, "Socket send buffer bytes (0: kernel default)")
+      ->capture_default_str();
+  app.add_option("--rcvbuf", config.receive_buffer,
+                 "Socket receive buffer bytes (0: kernel default)")
+      ->capture_default_str();
+  app.add_option("--max-key-size", max_key_size, "Largest key accepted")
+      ->capture_default_str()
+      ->check(memory_size_validator());
+  app.add_option("--max-value-size", max_value_size, "Largest value accepted")
+      ->capture_default_str()
+      ->check(memory_size_validator());
+  app.add_option("--proto-max-bulk-len", proto_max_bulk_len,
+                 "Largest bulk string length a client may announce (larger is a protocol error)")
+      ->capture_default_str()
+      ->check(memory_size_validator());
+  app.add_option("--log-level", config.log_level, "trace, debug, info, warn, error, critical, off")
+      ->capture_default_str()
+      ->check(CLI::IsMember({"trace", "debug", "info", "warn", "error", "critical", "off"}));
+
+  try {
+    app.parse(argc, argv);
+    if (!max_memory.empty() && max_memory.back() != '%' && !parse_memory_size(max_memory)) {
+      throw CLI::ValidationError("--maxmemory", "not a memory size or percentage: " + max_memory);
+    }
+  } catch (const CLI::ParseError& e) {
+    return {std::nullopt, app.exit(e)};
+  }
+
+  config.max_key_size = *parse_memory_size(max_key_size);
+  config.max_value_size = *parse_memory_size(max_value_size);
+  config.proto_max_bulk_len = *parse_memory_size(proto_max_bulk_len);
+  const SystemResources system = read_system_resources();
+  try {
+    resolve_max_memory(max_memory, system, config);
+  } catch (const std::exception&) {
+    std::fprintf(stderr, "--maxmemory: not a memory size or percentage: %s\n", max_memory.c_str());
+    return {std::nullopt, 2};
+  }
+  resolve_threads(threads, system, config);
+  return {config, 0};
+}
+
+}  // namespace respcache::config

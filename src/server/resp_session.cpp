@@ -1,0 +1,58 @@
+#include "respcache/server/resp_session.hpp"
+
+#include <algorithm>
+
+#include "respcache/commands/dispatcher.hpp"
+#include "respcache/commands/replies.hpp"
+
+namespace respcache::server {
+namespace {
+
+protocol::ParserLimits limits_from(const config::Config& config) {
+  protocol::ParserLimits limits;
+  limits.max_bulk_len = config.proto_max_bulk_len;
+  // A value or key larger than either limit can never be stored: drop it while it arrives.
+  limits.max_buffered_arg_len =
+      std::min(config.proto_max_bulk_len, std::max(config.max_key_size, config.max_value_size));
+  return limits;
+}
+
+}  // namespace
+
+RespSession::RespSession(commands::ServerState& server, commands::WorkerStats& stats)
+    : server_(server), stats_(stats), parser_(limits_from(server.config())) {
+  client_.id = server.next_client_id();
+}
+
+Session::Result RespSession::on_input(std::span<char> input, protocol::ByteBuffer& out,
+                                      std::size_t output_limit) {
+  protocol::ReplyWriter reply(out);
+  Result result;
+  while (out.size() < output_limit) {
+    const protocol::ParseResult parsed = parser_.parse(input.subspan(result.consumed));
+    result.consumed += parsed.consumed;
+    switch (parsed.status) {
+      case protocol::ParseStatus::kNeedMore:
+        return result;
+      case protocol::ParseStatus::kCommand: {
+        commands::CommandContext ctx{parser_.args(), client_, server_, stats_, reply};
+        commands::execute(ctx);
+        if (client_.close_after_reply) {
+          result.close = true;
+          return result;
+        }
+        break;
+      }
+      case protocol::ParseStatus::kRejected:
+        commands::replies::argument_too_large(reply, parser_.limits().max_buffered_arg_len);
+        break;
+      case protocol::ParseStatus::kProtocolError:
+        commands::replies::protocol_error(reply, parser_.error(), parser_.unexpected_byte());
+        result.close = true;
+        return result;
+    }
+  }
+  return result;
+}
+
+}  // namespace respcache::server

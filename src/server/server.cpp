@@ -1,0 +1,127 @@
+#include "respcache/server/server.hpp"
+
+#include <spdlog/spdlog.h>
+
+#include <asio/ip/address.hpp>
+#include <csignal>
+#include <thread>
+
+namespace respcache::server {
+namespace {
+
+constexpr auto kPeriodicInterval = std::chrono::milliseconds(100);
+constexpr auto kAcceptRetryDelay = std::chrono::milliseconds(100);
+// Entries sampled per shard by each active-expiry pass.
+constexpr std::size_t kExpirySamplesPerShard = 20;
+
+}  // namespace
+
+Server::Server(commands::ServerState& state)
+    : state_(state),
+      io_(1),
+      acceptor_(io_),
+      signals_(io_, SIGINT, SIGTERM),
+      periodic_(io_),
+      accept_retry_(io_) {
+  for (std::size_t i = 0; i < state.config().threads; ++i) {
+    workers_.push_back(std::make_unique<Worker>(i, state));
+  }
+}
+
+Server::~Server() = default;
+
+void Server::listen() {
+  const config::Config& config = state_.config();
+  const asio::ip::tcp::endpoint endpoint(asio::ip::make_address(config.bind), config.port);
+  acceptor_.open(endpoint.protocol());
+  acceptor_.set_option(asio::ip::tcp::acceptor::reuse_address(true));
+  // Accepted sockets inherit these; the receive buffer must be set before listen() for the
+  // TCP window scale to match it.
+  std::error_code ec;
+  if (config.send_buffer > 0)
+    acceptor_.set_option(asio::socket_base::send_buffer_size(config.send_buffer), ec);
+  if (config.receive_buffer > 0) {
+    acceptor_.set_option(asio::socket_base::receive_buffer_size(config.receive_buffer), ec);
+  }
+  acceptor_.set_option(asio::ip::tcp::no_delay(true), ec);
+  acceptor_.bind(endpoint);
+  acceptor_.listen(config.backlog);
+}
+
+std::uint16_t Server::port() const { return acceptor_.local_endpoint().port(); }
+
+void Server::run() {
+  for (auto& worker : workers_) worker->start();
+  signals_.async_wait([this](const std::error_code& ec, int signal) {
+    if (ec) return;
+    spdlog::info("received {}, shutting down", signal == SIGINT ? "SIGINT" : "SIGTERM");
+    begin_shutdown();
+  });
+  schedule_periodic();
+  accept_next();
+  io_.run();
+  wait_for_workers();
+}
+
+void Server::accept_next() {
+  Worker& worker = *workers_[next_worker_];
+  next_worker_ = (next_worker_ + 1) % workers_.size();
+  acceptor_.async_accept(
+      worker.io(), [this, &worker](const std::error_code& ec, asio::ip::tcp::socket socket) {
+        if (stopping_) return;
+        if (ec) return on_accept_error(ec);
+        state_.total_connections_received.fetch_add(1, std::memory_order_relaxed);
+        worker.adopt(std::move(socket));
+        accept_next();
+      });
+}
+
+// EMFILE and friends: retrying at once would spin, so pause, then try again.
+void Server::on_accept_error(const std::error_code& ec) {
+  spdlog::warn("accept failed: {}; retrying in {} ms", ec.message(), kAcceptRetryDelay.count());
+  accept_retry_.expires_after(kAcceptRetryDelay);
+  accept_retry_.async_wait([this](const std::error_code& wait_ec) {
+    if (!wait_ec && !stopping_) accept_next();
+  });
+}
+
+void Server::schedule_periodic() {
+  periodic_.expires_after(kPeriodicInterval);
+  periodic_.async_wait([this](const std::error_code& ec) {
+    if (ec || stopping_) return;
+    state_.sample_ops();
+    state_.cache().expire_some(kExpirySamplesPerShard);
+    schedule_periodic();
+  });
+}
+
+void Server::begin_shutdown() {
+  stopping_ = true;
+  std::error_code ec;
+  acceptor_.close(ec);
+  periodic_.cancel();
+  accept_retry_.cancel();
+  signals_.cancel(ec);
+  for (auto& worker : workers_) worker->begin_shutdown();
+}
+
+void Server::wait_for_workers() {
+  const auto deadline = std::chrono::steady_clock::now() + kShutdownGrace;
+  auto all_finished = [this] {
+    for (const auto& worker : workers_) {
+      if (!worker->finished()) return false;
+    }
+    return true;
+  };
+  while (!all_finished() && std::chrono::steady_clock::now() < deadline) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  }
+  if (!all_finished()) {
+    spdlog::warn("connections still open after {} s; closing them",
+                 std::chrono::duration_cast<std::chrono::seconds>(kShutdownGrace).count());
+    for (auto& worker : workers_) worker->stop_now();
+  }
+  for (auto& worker : workers_) worker->join();
+}
+
+}  // namespace respcache::server

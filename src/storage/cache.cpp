@@ -1,0 +1,114 @@
+#include "respcache/storage/cache.hpp"
+
+#include <xxhash.h>
+
+#include <random>
+#include <stdexcept>
+
+#include "respcache/storage/shard.hpp"
+
+namespace respcache::storage {
+
+Cache::Cache(const CacheOptions& options)
+    : shard_count_(options.shard_count),
+      shard_mask_(options.shard_count - 1),
+      clock_(options.clock != nullptr ? options.clock : &SystemClock::instance()),
+      max_memory_(options.max_memory) {
+  if (shard_count_ == 0 || (shard_count_ & shard_mask_) != 0) {
+    throw std::invalid_argument("shard count must be a power of two");
+  }
+  std::random_device random;
+  seed_ = options.hash_seed != 0 ? options.hash_seed
+                                 : (static_cast<std::uint64_t>(random()) << 32) ^ random();
+  shards_ = std::make_unique<Shard[]>(shard_count_);
+  const std::size_t per_shard = options.initial_capacity / shard_count_;
+  for (std::size_t i = 0; i < shard_count_; ++i) {
+    shards_[i].init(this, per_shard, options.eviction_samples, seed_ + i * 0x9E3779B97F4A7C15ULL);
+  }
+}
+
+Cache::~Cache() {
+  for (std::size_t i = 0; i < shard_count_; ++i) shards_[i].clear();
+}
+
+Cache::Hashed Cache::locate(std::string_view key) const {
+  const std::uint64_t hash = XXH3_64bits_withSeed(key.data(), key.size(), seed_);
+  // The top bits pick the shard and the low bits the bucket, so the two stay independent.
+  return {hash, shards_[(hash >> 40) & shard_mask_]};
+}
+
+bool Cache::read(std::string_view key, ReadFn fn) const {
+  const Hashed h = locate(key);
+  return h.shard.read(static_cast<std::uint32_t>(h.full), key, clock_->now_ms(), fn);
+}
+
+bool Cache::contains(std::string_view key) const {
+  const Hashed h = locate(key);
+  return h.shard.contains(static_cast<std::uint32_t>(h.full), key, clock_->now_ms());
+}
+
+WriteStatus Cache::update(std::string_view key, UpdateFn fn) {
+  const Hashed h = locate(key);
+  bool over_budget = false;
+  const WriteStatus status =
+      h.shard.update(static_cast<std::uint32_t>(h.full), key, clock_->now_ms(), fn, over_budget);
+  if (over_budget) evict_across_shards(static_cast<std::size_t>(&h.shard - shards_.get()));
+  return status;
+}
+
+WriteStatus Cache::set(std::string_view key, std::string_view value, std::int64_t expire_at_ms) {
+  return update(key, [&](const EntryView*) { return Mutation::store(value, expire_at_ms); });
+}
+
+bool Cache::erase(std::string_view key) {
+  bool erased = false;
+  update(key, [&](const EntryView* current) {
+    erased = current != nullptr;
+    return erased ? Mutation::erase() : Mutation::keep();
+  });
+  return erased;
+}
+
+void Cache::clear() {
+  for (std::size_t i = 0; i < shard_count_; ++i) shards_[i].clear();
+}
+
+std::size_t Cache::expire_some(std::size_t max_checks) {
+  std::size_t removed = 0;
+  const std::int64_t now = clock_->now_ms();
+  for (std::size_t i = 0; i < shard_count_; ++i) removed += shards_[i].expire_some(now, max_checks);
+  return removed;
+}
+
+void Cache::set_max_memory(std::size_t bytes) {
+  max_memory_.store(bytes, std::memory_order_relaxed);
+  if (over_budget()) evict_across_shards(0);
+}
+
+void Cache::evict_across_shards(std::size_t start) {
+  for (std::size_t i = 1; i <= shard_count_ && over_budget(); ++i) {
+    shards_[(start + i) & shard_mask_].evict_to_budget();
+  }
+}
+
+std::size_t Cache::size() const {
+  std::size_t total = 0;
+  for (std::size_t i = 0; i < shard_count_; ++i) total += shards_[i].size();
+  return total;
+}
+
+CacheStats Cache::stats() const {
+  CacheStats s;
+  for (std::size_t i = 0; i < shard_count_; ++i) {
+    const Shard& shard = shards_[i];
+    s.keys += shard.size();
+    s.keys_with_expiry += shard.keys_with_expiry();
+    s.evicted_keys += shard.evicted();
+    s.expired_keys += shard.expired();
+  }
+  s.used_memory = used_memory();
+  s.max_memory = max_memory();
+  return s;
+}
+
+}  // namespace respcache::storage

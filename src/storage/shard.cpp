@@ -1,0 +1,192 @@
+#include "respcache/storage/shard.hpp"
+
+#include <mutex>
+
+namespace respcache::storage {
+
+void Shard::init(Cache* cache, std::size_t initial_buckets, std::size_t eviction_samples,
+                 std::uint64_t rng_seed) {
+  cache_ = cache;
+  eviction_samples_ = eviction_samples == 0 ? 1 : eviction_samples;
+  rng_.seed(static_cast<std::minstd_rand::result_type>(rng_seed % 2147483646U + 1));
+  table_.reserve(initial_buckets);
+  sync_bucket_bytes();
+}
+
+bool Shard::read(std::uint32_t hash, std::string_view key, std::int64_t now_ms,
+                 Cache::ReadFn fn) const {
+  std::shared_lock lock(mutex_);
+  Entry* entry = table_.find(hash, key);
+  if (entry == nullptr || entry->expired_at(now_ms)) return false;
+  // Record recency without dirtying the line when nothing changed since the last access.
+  const std::uint32_t tick = tick_.load(std::memory_order_relaxed);
+  if (entry->access_tick.load(std::memory_order_relaxed) != tick) {
+    entry->access_tick.store(tick, std::memory_order_relaxed);
+  }
+  fn(EntryView{entry->key(), entry->value(), entry->expire_at_ms});
+  return true;
+}
+
+bool Shard::contains(std::uint32_t hash, std::string_view key, std::int64_t now_ms) const {
+  std::shared_lock lock(mutex_);
+  const Entry* entry = table_.find(hash, key);
+  return entry != nullptr && !entry->expired_at(now_ms);
+}
+
+WriteStatus Shard::update(std::uint32_t hash, std::string_view key, std::int64_t now_ms,
+                          Cache::UpdateFn fn, bool& over_budget) {
+  std::unique_lock lock(mutex_);
+  Entry* current = table_.find(hash, key);
+  if (current != nullptr && current->expired_at(now_ms)) {
+    unlink(current);
+    Entry::destroy(current);
+    expired_.fetch_add(1, std::memory_order_relaxed);
+    current = nullptr;
+  }
+
+  EntryView view{};
+  if (current != nullptr) view = {current->key(), current->value(), current->expire_at_ms};
+  const Mutation mutation = fn(current != nullptr ? &view : nullptr);
+
+  switch (mutation.kind) {
+    case Mutation::Kind::kKeep:
+      return WriteStatus::kOk;
+    case Mutation::Kind::kErase:
+      if (current != nullptr) {
+        unlink(current);
+        Entry::destroy(current);
+        tick_.fetch_add(1, std::memory_order_relaxed);
+      }
+      return WriteStatus::kOk;
+    case Mutation::Kind::kStore:
+      break;
+  }
+
+  const std::size_t limit = cache_->max_memory();
+  const std::size_t bytes =
+      sizeof(Entry) + key.size() + mutation.head.size() + mutation.tail.size();
+  if (limit != 0 && bytes > limit) return WriteStatus::kTooLarge;
+
+  const std::uint32_t tick = tick_.fetch_add(1, std::memory_order_relaxed) + 1;
+  // The mutation's value may point into `current`, so build the new entry before freeing it.
+  Entry* fresh =
+      Entry::create(hash, key, mutation.head, mutation.tail, mutation.expire_at_ms, tick);
+  if (fresh == nullptr) return WriteStatus::kTooLarge;
+  link(fresh, current);
+  if (current != nullptr) Entry::destroy(current);
+
+  over_budget = cache_->over_budget() && !evict_locked(fresh);
+  return WriteStatus::kOk;
+}
+
+void Shard::clear() {
+  std::unique_lock lock(mutex_);
+  std::size_t freed = 0;
+  table_.clear([&freed](Entry* entry) {
+    freed += entry->footprint();
+    Entry::destroy(entry);
+  });
+  sub_used(freed);
+  count_.store(0, std::memory_order_relaxed);
+  with_expiry_.store(0, std::memory_order_relaxed);
+  sync_bucket_bytes();
+}
+
+std::size_t Shard::expire_some(std::int64_t now_ms, std::size_t max_checks) {
+  std::unique_lock lock(mutex_);
+  std::size_t removed = 0;
+  if (with_expiry_.load(std::memory_order_relaxed) == 0) return 0;
+  for (std::size_t i = 0; i < max_checks; ++i) {
+    Entry* entry = table_.sample(rng_);
+    if (entry == nullptr) break;
+    if (entry->expired_at(now_ms)) {
+      unlink(entry);
+      Entry::destroy(entry);
+      ++removed;
+    }
+  }
+  expired_.fetch_add(removed, std::memory_order_relaxed);
+  return removed;
+}
+
+bool Shard::evict_to_budget() {
+  std::unique_lock lock(mutex_);
+  return evict_locked(nullptr);
+}
+
+void Shard::link(Entry* fresh, Entry* replaced) {
+  if (replaced != nullptr) {
+    table_.replace(replaced, fresh);
+    sub_used(replaced->footprint());
+    if (replaced->has_expiry()) with_expiry_.fetch_sub(1, std::memory_order_relaxed);
+  } else {
+    table_.insert(fresh);
+    count_.fetch_add(1, std::memory_order_relaxed);
+  }
+  add_used(fresh->footprint());
+  if (fresh->has_expiry()) with_expiry_.fetch_add(1, std::memory_order_relaxed);
+  sync_bucket_bytes();
+}
+
+void Shard::unlink(Entry* entry) {
+  table_.remove(entry);
+  count_.fetch_sub(1, std::memory_order_relaxed);
+  sub_used(entry->footprint());
+  if (entry->has_expiry()) with_expiry_.fetch_sub(1, std::memory_order_relaxed);
+  sync_bucket_bytes();
+}
+
+bool Shard::evict_locked(const Entry* keep) {
+  const std::int64_t now_ms = cache_->clock().now_ms();
+  while (cache_->over_budget()) {
+    Entry* victim = pick_victim(keep, now_ms);
+    if (victim == nullptr) return false;
+    const bool was_expired = victim->expired_at(now_ms);
+    unlink(victim);
+    Entry::destroy(victim);
+    (was_expired ? expired_ : evicted_).fetch_add(1, std::memory_order_relaxed);
+  }
+  return true;
+}
+
+// Sampled LRU: the entry with the oldest access tick among a few random ones. An expired
+// entry is taken at once, since dropping it loses nothing.
+Entry* Shard::pick_victim(const Entry* keep, std::int64_t now_ms) {
+  const std::uint32_t now_tick = tick_.load(std::memory_order_relaxed);
+  Entry* best = nullptr;
+  std::uint32_t best_age = 0;
+  for (std::size_t attempt = 0; attempt < 2 * eviction_samples_; ++attempt) {
+    Entry* candidate = table_.sample(rng_);
+    if (candidate == nullptr) break;
+    if (candidate == keep) {
+      if (table_.size() == 1) break;
+      continue;
+    }
+    if (candidate->expired_at(now_ms)) return candidate;
+    // Unsigned subtraction keeps ages right across the 32-bit tick's wrap-around.
+    const std::uint32_t age = now_tick - candidate->access_tick.load(std::memory_order_relaxed);
+    if (best == nullptr || age > best_age) {
+      best = candidate;
+      best_age = age;
+    }
+    if (attempt + 1 >= eviction_samples_ && best != nullptr) break;
+  }
+  return best;
+}
+
+void Shard::sync_bucket_bytes() {
+  const std::size_t bytes = table_.bucket_bytes();
+  if (bytes > accounted_bucket_bytes_) add_used(bytes - accounted_bucket_bytes_);
+  if (bytes < accounted_bucket_bytes_) sub_used(accounted_bucket_bytes_ - bytes);
+  accounted_bucket_bytes_ = bytes;
+}
+
+void Shard::add_used(std::size_t bytes) {
+  cache_->used_memory_.fetch_add(bytes, std::memory_order_relaxed);
+}
+
+void Shard::sub_used(std::size_t bytes) {
+  cache_->used_memory_.fetch_sub(bytes, std::memory_order_relaxed);
+}
+
+}  // namespace respcache::storage

@@ -1,0 +1,201 @@
+"""Shared helpers for the integration tests: start the real respcache binary (and
+Debian's redis-server for side-by-side tests) on free loopback ports, talk raw RESP.
+
+Every test script takes the respcache binary path as its first argument (ctest passes
+it). Servers are always bound to 127.0.0.1 and killed when the test ends.
+"""
+import contextlib
+import os
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+
+
+def free_port():
+    """A TCP port that nothing listens on right now (bind to port 0, read, close)."""
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def wait_for_port(port, proc=None, timeout=10.0):
+    deadline = time.time() + timeout
+    while time.time() < deadline:
+        if proc is not None and proc.poll() is not None:
+            raise RuntimeError(f"server exited early with status {proc.returncode}")
+        try:
+            with socket.create_connection(("127.0.0.1", port), timeout=0.5):
+                return
+        except OSError:
+            time.sleep(0.02)
+    raise RuntimeError(f"nothing listened on port {port} within {timeout}s")
+
+
+class Server:
+    """A running server process on 127.0.0.1:port."""
+
+    def __init__(self, argv, port):
+        self.port = port
+        self.argv = argv
+        self.proc = subprocess.Popen(argv, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+        try:
+            wait_for_port(port, self.proc)
+        except Exception:
+            self.kill()
+            raise
+
+    def connect(self, timeout=5.0):
+        s = socket.create_connection(("127.0.0.1", self.port), timeout=timeout)
+        s.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+        return s
+
+    def stop(self, sig=signal.SIGTERM, timeout=10.0):
+        """Signals the server and returns its exit status (kills it after timeout)."""
+        if self.proc.poll() is None:
+            self.proc.send_signal(sig)
+            try:
+                self.proc.wait(timeout=timeout)
+            except subprocess.TimeoutExpired:
+                self.proc.kill()
+                self.proc.wait()
+        return self.proc.returncode
+
+    def kill(self):
+        if self.proc.poll() is None:
+            self.proc.kill()
+            self.proc.wait()
+
+    def output(self):
+        """Everything the server logged (only after it exited)."""
+        return self.proc.stdout.read().decode(errors="replace") if self.proc.stdout else ""
+
+
+def start_respcache(binary, *extra):
+    port = free_port()
+    argv = [binary, "--bind", "127.0.0.1", "--port", str(port), *extra]
+    return Server(argv, port)
+
+
+def start_redis(*extra):
+    """Debian's redis-server configured like respcache: one database, no persistence."""
+    exe = shutil.which("redis-server")
+    if exe is None:
+        raise RuntimeError("redis-server is not installed (scripts/install-deps.sh installs it)")
+    port = free_port()
+    workdir = tempfile.mkdtemp(prefix="respcache-redis-")
+    argv = [exe, "--port", str(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no",
+            "--databases", "1", "--dir", workdir, "--protected-mode", "no", *extra]
+    return Server(argv, port)
+
+
+@contextlib.contextmanager
+def running(server):
+    try:
+        yield server
+    finally:
+        server.kill()
+
+
+def read_until_quiet(sock, quiet=0.15, limit=10.0):
+    """Reads everything the peer sends until it has been silent for `quiet` seconds or
+    closed the connection. Returns (bytes, closed)."""
+    chunks = []
+    deadline = time.time() + limit
+    sock.settimeout(quiet)
+    closed = False
+    while time.time() < deadline:
+        try:
+            data = sock.recv(1 << 16)
+        except socket.timeout:
+            break
+        except ConnectionResetError:
+            closed = True
+            break
+        if not data:
+            closed = True
+            break
+        chunks.append(data)
+    return b"".join(chunks), closed
+
+
+class RespReader:
+    """Reads whole RESP2 replies from a socket (for tests that need exact framing)."""
+
+    def __init__(self, sock):
+        self.sock = sock
+        self.buf = b""
+
+    def _fill(self):
+        data = self.sock.recv(1 << 16)
+        if not data:
+            raise ConnectionError("connection closed")
+        self.buf += data
+
+    def _line(self):
+        while b"\r\n" not in self.buf:
+            self._fill()
+        line, self.buf = self.buf.split(b"\r\n", 1)
+        return line
+
+    def _exact(self, n):
+        while len(self.buf) < n:
+            self._fill()
+        data, self.buf = self.buf[:n], self.buf[n:]
+        return data
+
+    def reply(self):
+        """Returns bytes for bulk/simple strings, int, None, list, or RespError."""
+        line = self._line()
+        kind, rest = line[:1], line[1:]
+        if kind == b"+":
+            return rest
+        if kind == b"-":
+            return RespError(rest.decode())
+        if kind == b":":
+            return int(rest)
+        if kind == b"$":
+            n = int(rest)
+            if n < 0:
+                return None
+            data = self._exact(n + 2)
+            return data[:-2]
+        if kind == b"*":
+            n = int(rest)
+            if n < 0:
+                return None
+            return [self.reply() for _ in range(n)]
+        raise ValueError(f"bad reply line {line!r}")
+
+
+class RespError(str):
+    pass
+
+
+def encode(*args):
+    """A RESP array of bulk strings."""
+    out = [b"*%d\r\n" % len(args)]
+    for a in args:
+        if isinstance(a, str):
+            a = a.encode()
+        elif isinstance(a, int):
+            a = str(a).encode()
+        out.append(b"$%d\r\n%s\r\n" % (len(a), a))
+    return b"".join(out)
+
+
+def rss_kib(pid):
+    with open(f"/proc/{pid}/status") as f:
+        for line in f:
+            if line.startswith("VmRSS:"):
+                return int(line.split()[1])
+    return 0
+
+
+def binary_from_argv():
+    if len(sys.argv) < 2 or not os.path.exists(sys.argv[1]):
+        sys.exit("usage: <test>.py path/to/respcache")
+    return os.path.abspath(sys.argv[1])
