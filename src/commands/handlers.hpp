@@ -21,6 +21,18 @@ void cmd_decr(CommandContext& ctx);
 void cmd_incrby(CommandContext& ctx);
 void cmd_decrby(CommandContext& ctx);
 
+// expire_commands.cpp
+void cmd_expire(CommandContext& ctx);
+void cmd_pexpire(CommandContext& ctx);
+void cmd_expireat(CommandContext& ctx);
+void cmd_pexpireat(CommandContext& ctx);
+void cmd_ttl(CommandContext& ctx);
+void cmd_pttl(CommandContext& ctx);
+void cmd_persist(CommandContext& ctx);
+void cmd_getex(CommandContext& ctx);
+void cmd_setex(CommandContext& ctx);
+void cmd_psetex(CommandContext& ctx);
+
 // keyspace_commands.cpp
 void cmd_del(CommandContext& ctx);
 void cmd_exists(CommandContext& ctx);

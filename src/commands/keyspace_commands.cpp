@@ -43,8 +43,10 @@ void cmd_flushall(CommandContext& ctx) {
 // There is one database, 0, as in Redis started with `databases 1`.
 void cmd_select(CommandContext& ctx) {
   const auto index = protocol::parse_int64(ctx.args[1]);
-  if (!index || *index < INT_MIN || *index > INT_MAX) {
+  if (!index) {
     ctx.reply.error(replies::kNotInteger);
+  } else if (*index < INT_MIN || *index > INT_MAX) {
+    ctx.reply.error(replies::kNotInt32);
   } else if (*index != 0) {
     ctx.reply.error(replies::kDbIndexOutOfRange);
   } else {

@@ -6,6 +6,7 @@
 #include "handlers.hpp"
 #include "respcache/commands/replies.hpp"
 #include "respcache/protocol/integer.hpp"
+#include "string_options.hpp"
 
 namespace respcache::commands {
 namespace {
@@ -13,62 +14,6 @@ namespace {
 using storage::EntryView;
 using storage::Mutation;
 using storage::WriteStatus;
-
-/// SET's options, parsed as Redis's parseExtendedStringArgumentsOrReply does: each option may
-/// appear once in a compatible combination; EX/PX/EXAT/PXAT take the next argument.
-struct SetOptions {
-  bool nx = false;
-  bool xx = false;
-  bool get = false;
-  bool keep_ttl = false;
-  bool has_expire = false;
-  ExpireUnit unit = ExpireUnit::kSeconds;
-  ExpireBase base = ExpireBase::kRelative;
-  std::string_view expire_arg;
-};
-
-bool parse_set_options(CommandContext& ctx, SetOptions& opts) {
-  enum : unsigned { kEx = 1, kPx = 2, kExAt = 4, kPxAt = 8 };
-  unsigned expire_kind = 0;
-  for (std::size_t j = 3; j < ctx.argc(); ++j) {
-    const std::string_view opt = ctx.args[j];
-    const bool has_next = j + 1 < ctx.argc();
-    auto expire_option = [&](unsigned kind, unsigned conflicts, ExpireUnit unit, ExpireBase base) {
-      if ((expire_kind & conflicts) != 0 || opts.keep_ttl || !has_next) return false;
-      expire_kind |= kind;
-      opts.has_expire = true;
-      opts.unit = unit;
-      opts.base = base;
-      opts.expire_arg = ctx.args[++j];
-      return true;
-    };
-    bool ok = false;
-    if (iequals(opt, "nx") && !opts.xx) {
-      ok = opts.nx = true;
-    } else if (iequals(opt, "xx") && !opts.nx) {
-      ok = opts.xx = true;
-    } else if (iequals(opt, "get")) {
-      ok = opts.get = true;
-    } else if (iequals(opt, "keepttl") && expire_kind == 0) {
-      ok = opts.keep_ttl = true;
-    } else if (iequals(opt, "ex")) {
-      ok = expire_option(kEx, kPx | kExAt | kPxAt, ExpireUnit::kSeconds, ExpireBase::kRelative);
-    } else if (iequals(opt, "px")) {
-      ok =
-          expire_option(kPx, kEx | kExAt | kPxAt, ExpireUnit::kMilliseconds, ExpireBase::kRelative);
-    } else if (iequals(opt, "exat")) {
-      ok = expire_option(kExAt, kEx | kPx | kPxAt, ExpireUnit::kSeconds, ExpireBase::kAbsolute);
-    } else if (iequals(opt, "pxat")) {
-      ok =
-          expire_option(kPxAt, kEx | kPx | kExAt, ExpireUnit::kMilliseconds, ExpireBase::kAbsolute);
-    }
-    if (!ok) {
-      ctx.reply.error(replies::kSyntaxError);
-      return false;
-    }
-  }
-  return true;
-}
 
 void reply_write(CommandContext& ctx, WriteStatus status) {
   if (status == WriteStatus::kOk) {
@@ -141,52 +86,9 @@ void cmd_put(CommandContext& ctx) {
 }
 
 void cmd_set(CommandContext& ctx) {
-  SetOptions opts;
-  if (!parse_set_options(ctx, opts)) return;
-  const std::string_view key = ctx.args[1];
-  const std::string_view value = ctx.args[2];
-  std::int64_t expire_at = 0;
-  if (opts.has_expire) {
-    const auto parsed = parse_expire(ctx, opts.expire_arg, opts.unit, opts.base, "set");
-    if (!parsed) return;
-    expire_at = *parsed;
-  }
-  if (!key_fits(ctx, key) || !value_fits(ctx, value.size()) ||
-      !entry_fits(ctx, key, value.size())) {
-    return;
-  }
-
-  // With GET the old value goes into the reply under the shard's lock; if the write then fails
-  // that partial reply is taken back, so the client sees exactly one reply.
-  const std::size_t reply_mark = ctx.reply.buffer().size();
-  bool aborted = false;
-  bool hit = false;
-  const WriteStatus status = ctx.cache().update(key, [&](const EntryView* current) {
-    hit = current != nullptr;
-    if (opts.get) {
-      if (hit) {
-        ctx.reply.bulk(current->value);
-      } else {
-        ctx.reply.null_bulk();
-      }
-    }
-    if ((opts.nx && hit) || (opts.xx && !hit)) {
-      aborted = true;
-      return Mutation::keep();
-    }
-    const std::int64_t expiry =
-        opts.has_expire ? expire_at : (opts.keep_ttl && hit ? current->expire_at_ms : 0);
-    return Mutation::store(value, expiry);
-  });
-  if (opts.get) count_lookup(ctx, hit);
-  if (status != WriteStatus::kOk) {
-    ctx.reply.buffer().truncate(reply_mark);
-    ctx.reply.error(replies::kOutOfMemory);
-  } else if (aborted) {
-    if (!opts.get) ctx.reply.null_bulk();
-  } else if (!opts.get) {
-    ctx.reply.ok();
-  }
+  StringOptions opts;
+  if (!parse_string_options(ctx, 3, StringCommand::kSet, opts)) return;
+  set_generic(ctx, ctx.args[1], ctx.args[2], opts, "set");
 }
 
 void cmd_mget(CommandContext& ctx) {

@@ -112,7 +112,9 @@ std::string human_bytes(std::size_t bytes) {
 
 CommandLine parse_command_line(int argc, char** argv) {
   Config config;
-  CLI::App app{"respcache: a multi-threaded, memory-bounded RESP and HTTP cache server"};
+  CLI::App app{
+      "respcache: a multi-threaded, memory-bounded cache server speaking RESP (the Redis "
+      "protocol)"};
   app.set_version_flag("--version", std::string("respcache ") + RESPCACHE_VERSION);
   app.get_formatter()->column_width(34);
 
@@ -124,7 +126,7 @@ CommandLine parse_command_line(int argc, char** argv) {
 
   app.add_option("--bind", config.bind, "Address to listen on (0.0.0.0 for every interface)")
       ->capture_default_str();
-  app.add_option("--port", config.port, "TCP port for RESP and HTTP")->capture_default_str();
+  app.add_option("--port", config.port, "TCP port")->capture_default_str();
   app.add_option("--threads", threads,
                  "Event-loop threads (default: the cgroup CPU quota, capped by CPU affinity)")
       ->check(CLI::Range(1U, 1024U));

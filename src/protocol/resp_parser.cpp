@@ -47,12 +47,14 @@ ParseResult RespParser::parse(std::span<char> input) {
 }
 
 ParseResult RespParser::parse_inline(std::span<char> input) {
+  // Lines are limited whether or not their end has arrived yet, so the outcome never depends
+  // on how the input was split into reads (Redis checks only while the newline is missing).
   const char* newline = find_byte(input, 0, '\n');
-  if (newline == nullptr) {
-    if (input.size() > limits_.max_inline_len) return fail(ParseError::kTooBigInline);
-    return {ParseStatus::kNeedMore, 0};
-  }
-  std::size_t line_len = static_cast<std::size_t>(newline - input.data());
+  const std::size_t line_len_or_all =
+      newline != nullptr ? static_cast<std::size_t>(newline - input.data()) : input.size();
+  if (line_len_or_all > limits_.max_inline_len) return fail(ParseError::kTooBigInline);
+  if (newline == nullptr) return {ParseStatus::kNeedMore, 0};
+  std::size_t line_len = line_len_or_all;
   const std::size_t consumed = line_len + 1;
   if (line_len > 0 && input[line_len - 1] == '\r') --line_len;
 
@@ -75,11 +77,11 @@ ParseResult RespParser::parse_array(std::span<char> input) {
 
   if (phase_ == Phase::kStart) {
     const char* cr = find_byte(input, 0, '\r');
-    if (cr == nullptr) {
-      if (input.size() > limits_.max_inline_len) return fail(ParseError::kTooBigMultibulk);
-      return {ParseStatus::kNeedMore, 0};
-    }
-    const auto cr_offset = static_cast<std::size_t>(cr - input.data());
+    const std::size_t header_len =
+        cr != nullptr ? static_cast<std::size_t>(cr - input.data()) : input.size();
+    if (header_len > limits_.max_inline_len) return fail(ParseError::kTooBigMultibulk);
+    if (cr == nullptr) return {ParseStatus::kNeedMore, 0};
+    const std::size_t cr_offset = header_len;
     if (cr_offset + 1 >= input.size()) return {ParseStatus::kNeedMore, 0};  // wait for '\n'
     const auto count = parse_int64({input.data() + 1, cr_offset - 1});
     if (!count || *count > INT_MAX ||
@@ -111,11 +113,10 @@ ParseResult RespParser::parse_array(std::span<char> input) {
     }
     if (bulk_len_ < 0) {
       const char* cr = find_byte(input, pos_, '\r');
-      if (cr == nullptr) {
-        if (input.size() - pos_ > limits_.max_inline_len) return fail(ParseError::kTooBigBulkCount);
-        return need_more();
-      }
-      const auto cr_offset = static_cast<std::size_t>(cr - input.data());
+      const std::size_t cr_offset =
+          cr != nullptr ? static_cast<std::size_t>(cr - input.data()) : input.size();
+      if (cr_offset - pos_ > limits_.max_inline_len) return fail(ParseError::kTooBigBulkCount);
+      if (cr == nullptr) return need_more();
       if (cr_offset + 1 >= input.size()) return need_more();
       if (input[pos_] != '$') {
         unexpected_byte_ = input[pos_];

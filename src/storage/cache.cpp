@@ -37,12 +37,12 @@ Cache::Hashed Cache::locate(std::string_view key) const {
   return {hash, shards_[(hash >> 40) & shard_mask_]};
 }
 
-bool Cache::read(std::string_view key, ReadFn fn) const {
+bool Cache::read(std::string_view key, ReadFn fn) {
   const Hashed h = locate(key);
   return h.shard.read(static_cast<std::uint32_t>(h.full), key, clock_->now_ms(), fn);
 }
 
-bool Cache::contains(std::string_view key) const {
+bool Cache::contains(std::string_view key) {
   const Hashed h = locate(key);
   return h.shard.contains(static_cast<std::uint32_t>(h.full), key, clock_->now_ms());
 }
@@ -85,9 +85,15 @@ void Cache::set_max_memory(std::size_t bytes) {
   if (over_budget()) evict_across_shards(0);
 }
 
+// One victim per shard per round, so a large overshoot (a lowered budget, or a write whose own
+// shard had nothing left) is taken evenly from every shard, approximating a global LRU.
 void Cache::evict_across_shards(std::size_t start) {
-  for (std::size_t i = 1; i <= shard_count_ && over_budget(); ++i) {
-    shards_[(start + i) & shard_mask_].evict_to_budget();
+  while (over_budget()) {
+    bool evicted = false;
+    for (std::size_t i = 1; i <= shard_count_ && over_budget(); ++i) {
+      evicted |= shards_[(start + i) & shard_mask_].evict_one();
+    }
+    if (!evicted) return;  // nothing left that may go
   }
 }
 

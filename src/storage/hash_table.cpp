@@ -108,7 +108,13 @@ Entry* HashTable::sample(std::minstd_rand& rng) const {
     const std::size_t start = rng() & buckets->mask;
     for (std::size_t i = 0; i < count; ++i) {
       Entry* e = buckets->slots[(start + i) & buckets->mask];
-      if (e != nullptr) return e;
+      if (e == nullptr) continue;
+      // Any entry of the chain, not just its head (as Redis's dictGetRandomKey): otherwise an
+      // entry behind a long-lived one is never sampled, so never expired by the sweep.
+      std::size_t length = 0;
+      for (const Entry* c = e; c != nullptr; c = c->next) ++length;
+      for (std::size_t skip = length > 1 ? rng() % length : 0; skip > 0; --skip) e = e->next;
+      return e;
     }
   }
   return nullptr;

@@ -13,11 +13,15 @@ void Shard::init(Cache* cache, std::size_t initial_buckets, std::size_t eviction
   sync_bucket_bytes();
 }
 
-bool Shard::read(std::uint32_t hash, std::string_view key, std::int64_t now_ms,
-                 Cache::ReadFn fn) const {
+bool Shard::read(std::uint32_t hash, std::string_view key, std::int64_t now_ms, Cache::ReadFn fn) {
   std::shared_lock lock(mutex_);
   Entry* entry = table_.find(hash, key);
-  if (entry == nullptr || entry->expired_at(now_ms)) return false;
+  if (entry == nullptr) return false;
+  if (entry->expired_at(now_ms)) {
+    lock.unlock();
+    reclaim_if_expired(hash, key, now_ms);
+    return false;
+  }
   // Record recency without dirtying the line when nothing changed since the last access.
   const std::uint32_t tick = tick_.load(std::memory_order_relaxed);
   if (entry->access_tick.load(std::memory_order_relaxed) != tick) {
@@ -27,10 +31,28 @@ bool Shard::read(std::uint32_t hash, std::string_view key, std::int64_t now_ms,
   return true;
 }
 
-bool Shard::contains(std::uint32_t hash, std::string_view key, std::int64_t now_ms) const {
+bool Shard::contains(std::uint32_t hash, std::string_view key, std::int64_t now_ms) {
   std::shared_lock lock(mutex_);
   const Entry* entry = table_.find(hash, key);
-  return entry != nullptr && !entry->expired_at(now_ms);
+  if (entry == nullptr) return false;
+  if (entry->expired_at(now_ms)) {
+    lock.unlock();
+    reclaim_if_expired(hash, key, now_ms);
+    return false;
+  }
+  return true;
+}
+
+// A reader that finds an expired entry cannot remove it under the shared lock, so it comes
+// back here with the exclusive one, as Redis deletes expired keys on access. Rare by nature:
+// only the first access after expiry pays.
+void Shard::reclaim_if_expired(std::uint32_t hash, std::string_view key, std::int64_t now_ms) {
+  std::unique_lock lock(mutex_);
+  Entry* entry = table_.find(hash, key);
+  if (entry == nullptr || !entry->expired_at(now_ms)) return;
+  unlink(entry);
+  Entry::destroy(entry);
+  expired_.fetch_add(1, std::memory_order_relaxed);
 }
 
 WriteStatus Shard::update(std::uint32_t hash, std::string_view key, std::int64_t now_ms,
@@ -109,9 +131,20 @@ std::size_t Shard::expire_some(std::int64_t now_ms, std::size_t max_checks) {
   return removed;
 }
 
-bool Shard::evict_to_budget() {
+bool Shard::evict_one() {
   std::unique_lock lock(mutex_);
-  return evict_locked(nullptr);
+  const std::int64_t now_ms = cache_->clock().now_ms();
+  Entry* victim = pick_victim(nullptr, now_ms);
+  if (victim == nullptr) return false;
+  remove_victim(victim, now_ms);
+  return true;
+}
+
+void Shard::remove_victim(Entry* victim, std::int64_t now_ms) {
+  const bool was_expired = victim->expired_at(now_ms);
+  unlink(victim);
+  Entry::destroy(victim);
+  (was_expired ? expired_ : evicted_).fetch_add(1, std::memory_order_relaxed);
 }
 
 void Shard::link(Entry* fresh, Entry* replaced) {
@@ -141,10 +174,7 @@ bool Shard::evict_locked(const Entry* keep) {
   while (cache_->over_budget()) {
     Entry* victim = pick_victim(keep, now_ms);
     if (victim == nullptr) return false;
-    const bool was_expired = victim->expired_at(now_ms);
-    unlink(victim);
-    Entry::destroy(victim);
-    (was_expired ? expired_ : evicted_).fetch_add(1, std::memory_order_relaxed);
+    remove_victim(victim, now_ms);
   }
   return true;
 }

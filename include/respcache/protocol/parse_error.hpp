@@ -9,7 +9,7 @@ namespace respcache::protocol {
 /// error: the connection gets `-ERR Protocol error: <text>` and is closed, as in Redis.
 enum class ParseError {
   kNone = 0,
-  kTooBigInline,         ///< an inline line longer than the inline limit with no newline
+  kTooBigInline,         ///< an inline line longer than the inline limit
   kUnbalancedQuotes,     ///< inline command with an unterminated or misplaced quote
   kTooBigMultibulk,      ///< a `*<count>` line longer than the inline limit
   kInvalidMultibulkLen,  ///< `*<count>` not a number, or above the argument limit

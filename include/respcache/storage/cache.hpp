@@ -92,8 +92,9 @@ class Cache {
   using UpdateFn = FunctionRef<Mutation(const EntryView*)>;
 
   /// Calls `fn` with the live entry for `key` under the shard's shared lock (copy what you need
-  /// out of it there). Returns false, without calling `fn`, on a miss or an expired entry.
-  bool read(std::string_view key, ReadFn fn) const;
+  /// out of it there). Returns false, without calling `fn`, on a miss or an expired entry (which
+  /// it then removes, as Redis does on access).
+  bool read(std::string_view key, ReadFn fn);
 
   /// Atomic read-modify-write of one key: calls `fn` with the live entry (null when missing or
   /// expired) under the shard's exclusive lock, then applies the Mutation it returns.
@@ -104,7 +105,7 @@ class Cache {
   WriteStatus set(std::string_view key, std::string_view value, std::int64_t expire_at_ms = 0);
   /// Removes a key; true if a live entry was removed.
   bool erase(std::string_view key);
-  bool contains(std::string_view key) const;
+  bool contains(std::string_view key);
 
   /// Removes every entry.
   void clear();

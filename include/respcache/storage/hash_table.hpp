@@ -37,7 +37,7 @@ class HashTable {
   /// Unlinks and frees every entry; keeps the current bucket array.
   void clear(FunctionRef<void(Entry*)> on_remove);
 
-  /// A pseudo-random entry (null when empty): the first entry of the first non-empty bucket at
+  /// A pseudo-random entry (null when empty): a random entry of the first non-empty bucket at
   /// or after a random position.
   Entry* sample(std::minstd_rand& rng) const;
 

@@ -21,16 +21,17 @@ class alignas(64) Shard {
   void init(Cache* cache, std::size_t initial_buckets, std::size_t eviction_samples,
             std::uint64_t rng_seed);
 
-  bool read(std::uint32_t hash, std::string_view key, std::int64_t now_ms, Cache::ReadFn fn) const;
-  bool contains(std::uint32_t hash, std::string_view key, std::int64_t now_ms) const;
+  /// Both remove the entry if they find it expired (taking the exclusive lock to do so).
+  bool read(std::uint32_t hash, std::string_view key, std::int64_t now_ms, Cache::ReadFn fn);
+  bool contains(std::uint32_t hash, std::string_view key, std::int64_t now_ms);
   /// Applies fn's mutation. Returns kOk/kTooLarge, and sets `over_budget` when the cache
   /// is still above its budget after evicting everything this shard could.
   WriteStatus update(std::uint32_t hash, std::string_view key, std::int64_t now_ms,
                      Cache::UpdateFn fn, bool& over_budget);
   void clear();
   std::size_t expire_some(std::int64_t now_ms, std::size_t max_checks);
-  /// Takes the lock and evicts until the cache is within budget; false if it still is not.
-  bool evict_to_budget();
+  /// Takes the lock and evicts the least recently used of a sample; false if none could go.
+  bool evict_one();
 
   std::size_t size() const { return count_.load(std::memory_order_relaxed); }
   std::uint64_t keys_with_expiry() const { return with_expiry_.load(std::memory_order_relaxed); }
@@ -38,10 +39,12 @@ class alignas(64) Shard {
   std::uint64_t expired() const { return expired_.load(std::memory_order_relaxed); }
 
  private:
+  void reclaim_if_expired(std::uint32_t hash, std::string_view key, std::int64_t now_ms);
   // All of these require the exclusive lock.
   void link(Entry* fresh, Entry* replaced);
   void unlink(Entry* entry);
   bool evict_locked(const Entry* keep);
+  void remove_victim(Entry* victim, std::int64_t now_ms);
   Entry* pick_victim(const Entry* keep, std::int64_t now_ms);
   void sync_bucket_bytes();
   void add_used(std::size_t bytes);

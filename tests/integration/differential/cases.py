@@ -73,13 +73,14 @@ class Case:
 
     def __init__(self, name, *steps, closes=False, candidate=None):
         self.name = name
-        self.steps = [s for s in steps]
+        self.steps = list(steps)
         self.closes = closes
         self.candidate = candidate
         self.group = None
 
 
 def show(data, limit=400):
+    """bytes as a Python literal, cut to about `limit` characters for reports."""
     text = repr(bytes(data))
     return text if len(text) <= limit else text[:limit] + f"... ({len(data)} bytes)"
 
@@ -325,9 +326,11 @@ def counter_cases():
         Case("INCR no args", C("INCR")),
         Case("INCR two args", C("INCR", "a", "b")),
         Case("DECR no args", C("DECR")),
+        Case("DECR two args", C("DECR", "a", "b")),
         Case("INCRBY one arg", C("INCRBY", "n")),
         Case("INCRBY three args", C("INCRBY", "n", "1", "2")),
         Case("DECRBY one arg", C("DECRBY", "n")),
+        Case("DECRBY three args", C("DECRBY", "n", "1", "2")),
         Case("incrby lower case one arg", C("incrby", "n")),
     ]
     # The stored value decides: each is SET first, then INCR / DECRBY on it.

@@ -1,0 +1,208 @@
+"""Graceful shutdown of the real respcache binary: on SIGTERM or SIGINT it stops accepting,
+answers every command it has already read, and exits 0 - even with a pipeline in flight,
+idle clients, or a half-sent command.
+
+Usage: shutdown_test.py path/to/respcache
+"""
+import os
+import signal
+import socket
+import subprocess
+import sys
+import threading
+import time
+import unittest
+
+import harness
+from harness import encode
+
+BINARY = None
+EXIT_TIMEOUT = 10.0
+
+
+def read_until_closed(sock, limit=EXIT_TIMEOUT + 5):
+    """Everything the peer sends until it closes (or resets). Returns (bytes, closed)."""
+    sock.settimeout(limit)
+    chunks = []
+    deadline = time.time() + limit
+    while time.time() < deadline:
+        try:
+            data = sock.recv(1 << 16)
+        except ConnectionResetError:
+            return b"".join(chunks), True
+        except socket.timeout:
+            break
+        if not data:
+            return b"".join(chunks), True
+        chunks.append(data)
+    return b"".join(chunks), False
+
+
+class ShutdownTest(unittest.TestCase):
+    def setUp(self):
+        self.server = harness.start_respcache(BINARY)
+
+    def tearDown(self):
+        self.server.kill()
+
+    def check_exit(self, sig, signalled_at=None):
+        """Sends sig (unless it was sent at signalled_at) and asserts exit 0 in time. A
+        second signal is never sent: it could mean "stop now" to the server."""
+        proc = self.server.proc
+        if signalled_at is None:
+            signalled_at = time.time()
+            proc.send_signal(sig)
+        try:
+            status = proc.wait(timeout=max(0.1, signalled_at + EXIT_TIMEOUT - time.time()))
+        except subprocess.TimeoutExpired:
+            self.server.kill()
+            self.fail(f"still running {EXIT_TIMEOUT}s after {sig.name}")
+        log = self.server.output()
+        self.assertEqual(status, 0, f"exit status after {sig.name}; server output:\n{log[-3000:]}")
+        for marker in ("Sanitizer", "runtime error:"):
+            self.assertNotIn(marker, log, f"sanitizer report in the server output:\n{log[-3000:]}")
+
+    def assert_port_closed(self):
+        with self.assertRaises(OSError, msg="port still accepting after shutdown"):
+            socket.create_connection(("127.0.0.1", self.server.port), timeout=2).close()
+
+    def assert_ok_prefix(self, data, sent):
+        ok = b"+OK\r\n"
+        n = len(data) // len(ok)
+        self.assertLessEqual(n, sent, "more replies than commands")
+        expected = ok * n
+        if data[:len(expected)] != expected:
+            bad = next(i for i in range(len(expected)) if data[i] != expected[i])
+            self.fail(f"reply bytes {bad}..: {data[bad:bad + 40]!r}, expected only +OK lines")
+        self.assertEqual(data[len(expected):], b"", "torn or extra reply at the end")
+        return n
+
+    def pipeline_then_signal(self, sig, count):
+        sock = self.server.connect(timeout=EXIT_TIMEOUT + 5)
+        wire = b"".join(encode("SET", f"shutdown:{i}", f"value-{i}") for i in range(count))
+        send_error = []
+
+        def send():
+            try:
+                sock.sendall(wire)
+            except OSError as e:  # the server may close before reading it all
+                send_error.append(e)
+
+        sender = threading.Thread(target=send, daemon=True)
+        sender.start()
+        # Wait for the first reply, so the signal lands while the pipeline is being served.
+        sock.settimeout(EXIT_TIMEOUT)
+        first = b""
+        while len(first) < 5:
+            chunk = sock.recv(5 - len(first))
+            self.assertTrue(chunk, "connection closed before the first reply")
+            first += chunk
+        self.server.proc.send_signal(sig)
+        signalled_at = time.time()
+        rest, closed = read_until_closed(sock)
+        sender.join(EXIT_TIMEOUT)
+        sock.close()
+        self.assertTrue(closed, "server left the connection open after the signal")
+        n = self.assert_ok_prefix(first + rest, count)
+        self.assertGreaterEqual(n, 1)
+        print(f"  {sig.name}: {n} of {count} pipelined SETs answered before close "
+              f"(sender error: {send_error[0] if send_error else None})")
+        self.check_exit(sig, signalled_at)
+        self.assert_port_closed()
+
+    def test_sigterm_with_pipeline_in_flight(self):
+        self.pipeline_then_signal(signal.SIGTERM, 5000)
+
+    def test_sigint_with_pipeline_in_flight(self):
+        self.pipeline_then_signal(signal.SIGINT, 2000)
+
+    def test_sigterm_while_commands_keep_arriving(self):
+        # The client streams batches of SETs; the signal lands after 1000 replies, while
+        # more commands are still on their way. Whatever was answered is a clean prefix.
+        count, batch = 5000, 50
+        sock = self.server.connect(timeout=EXIT_TIMEOUT + 5)
+        stop = threading.Event()
+
+        def send():
+            try:
+                for start in range(0, count, batch):
+                    if stop.is_set():
+                        return
+                    sock.sendall(b"".join(encode("SET", f"stream:{i}", "v")
+                                          for i in range(start, start + batch)))
+                    time.sleep(0.005)
+            except OSError:
+                pass  # the server closed while we were still sending
+
+        sender = threading.Thread(target=send, daemon=True)
+        sender.start()
+        sock.settimeout(EXIT_TIMEOUT)
+        got = b""
+        while len(got) < 1000 * 5:
+            chunk = sock.recv(1 << 16)
+            self.assertTrue(chunk, f"connection closed after {len(got)} reply bytes")
+            got += chunk
+        self.server.proc.send_signal(signal.SIGTERM)
+        signalled_at = time.time()
+        rest, closed = read_until_closed(sock)
+        stop.set()
+        sender.join(EXIT_TIMEOUT)
+        sock.close()
+        self.assertTrue(closed, "server left a busy connection open after SIGTERM")
+        n = self.assert_ok_prefix(got + rest, count)
+        print(f"  streaming: {n} of {count} SETs answered before close")
+        self.check_exit(signal.SIGTERM, signalled_at)
+        self.assert_port_closed()
+
+    def test_fully_read_pipeline_is_fully_answered(self):
+        # 50 commands (about 1.5 KB) go in one segment and any server reads them in one
+        # read: once the first reply is here, all 50 have been read and must be answered.
+        count = 50
+        sock = self.server.connect(timeout=EXIT_TIMEOUT + 5)
+        sock.sendall(b"".join(encode("SET", f"k{i:02d}", "v") for i in range(count)))
+        sock.settimeout(EXIT_TIMEOUT)
+        first = sock.recv(1)
+        self.assertEqual(first, b"+")
+        self.server.proc.send_signal(signal.SIGTERM)
+        signalled_at = time.time()
+        rest, closed = read_until_closed(sock)
+        sock.close()
+        self.assertTrue(closed, "server left the connection open after SIGTERM")
+        self.assertEqual(self.assert_ok_prefix(first + rest, count), count)
+        self.check_exit(signal.SIGTERM, signalled_at)
+
+    def test_idle_and_half_sent_clients_do_not_block_exit(self):
+        idle = [self.server.connect() for _ in range(5)]
+        half = self.server.connect()
+        half.sendall(b"*3\r\n$3\r\nSET\r\n$4\r\nhalf\r\n$100\r\nonly-part")
+        used = self.server.connect()
+        used.sendall(encode("PING"))
+        self.assertEqual(used.recv(7), b"+PONG\r\n")
+        time.sleep(0.1)
+        self.check_exit(signal.SIGTERM)
+        for s in idle + [half, used]:
+            data, closed = read_until_closed(s, limit=2)
+            self.assertTrue(closed, "connection still open after the server exited")
+            self.assertEqual(data, b"", "unexpected bytes to an idle or half-sent client")
+            s.close()
+        self.assert_port_closed()
+
+    def test_sigint_idle_server(self):
+        self.check_exit(signal.SIGINT)
+        self.assert_port_closed()
+
+
+def main():
+    global BINARY
+    BINARY = harness.binary_from_argv()
+    name = os.path.splitext(os.path.basename(__file__))[0]
+    suite = unittest.defaultTestLoader.loadTestsFromModule(sys.modules[__name__])
+    result = unittest.TextTestRunner(verbosity=2).run(suite)
+    verdict = "PASS" if result.wasSuccessful() else "FAIL"
+    print(f"{name}: {verdict}: {result.testsRun} tests, {len(result.failures)} failures, "
+          f"{len(result.errors)} errors")
+    sys.exit(0 if result.wasSuccessful() else 1)
+
+
+if __name__ == "__main__":
+    main()
