@@ -3,6 +3,7 @@
 #include <spdlog/spdlog.h>
 
 #include <asio/ip/address.hpp>
+#include <asio/post.hpp>
 #include <csignal>
 #include <thread>
 
@@ -61,6 +62,12 @@ void Server::run() {
   accept_next();
   io_.run();
   wait_for_workers();
+}
+
+void Server::stop() {
+  asio::post(io_, [this] {
+    if (!stopping_) begin_shutdown();
+  });
 }
 
 void Server::accept_next() {

@@ -34,6 +34,27 @@ void Entry::destroy(Entry* entry) {
   std::free(entry);
 }
 
+bool Entry::assign_in_place(std::string_view head, std::string_view tail, std::int64_t expire_at) {
+  const std::size_t needed = sizeof(Entry) + key_len + head.size() + tail.size();
+  const std::size_t usable = malloc_usable_size(this);
+  if (needed > usable || needed * 2 < usable) return false;
+  char* value = data() + key_len;
+  // Only a head that is the current value itself may alias this entry; anything else that
+  // points into it would be overwritten while being copied, so it takes the slow path.
+  const auto begin = reinterpret_cast<std::uintptr_t>(this);
+  const auto end = begin + usable;
+  auto inside = [&](std::string_view s) {
+    const auto p = reinterpret_cast<std::uintptr_t>(s.data());
+    return !s.empty() && p < end && p + s.size() > begin;
+  };
+  if (inside(tail) || (inside(head) && head.data() != value)) return false;
+  if (!head.empty() && head.data() != value) std::memcpy(value, head.data(), head.size());
+  if (!tail.empty()) std::memcpy(value + head.size(), tail.data(), tail.size());
+  value_len = static_cast<std::uint32_t>(head.size() + tail.size());
+  expire_at_ms = expire_at;
+  return true;
+}
+
 std::size_t Entry::footprint() const {
   // glibc keeps one size word in front of every chunk.
   return malloc_usable_size(const_cast<Entry*>(this)) + sizeof(std::size_t);

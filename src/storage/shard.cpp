@@ -90,6 +90,20 @@ WriteStatus Shard::update(std::uint32_t hash, std::string_view key, std::int64_t
   if (limit != 0 && bytes > limit) return WriteStatus::kTooLarge;
 
   const std::uint32_t tick = tick_.fetch_add(1, std::memory_order_relaxed) + 1;
+  if (current != nullptr) {
+    const bool had_expiry = current->has_expiry();
+    if (current->assign_in_place(mutation.head, mutation.tail, mutation.expire_at_ms)) {
+      current->access_tick.store(tick, std::memory_order_relaxed);
+      if (had_expiry != current->has_expiry()) {
+        if (had_expiry) {
+          with_expiry_.fetch_sub(1, std::memory_order_relaxed);
+        } else {
+          with_expiry_.fetch_add(1, std::memory_order_relaxed);
+        }
+      }
+      return WriteStatus::kOk;  // same allocation, so used memory is unchanged
+    }
+  }
   // The mutation's value may point into `current`, so build the new entry before freeing it.
   Entry* fresh =
       Entry::create(hash, key, mutation.head, mutation.tail, mutation.expire_at_ms, tick);

@@ -28,6 +28,8 @@ class Server {
   /// Serves until SIGINT or SIGTERM, then stops accepting, lets every connection answer what
   /// it has read, and returns once all have closed or the grace period has passed.
   void run();
+  /// Starts the same graceful shutdown as a signal. Thread-safe.
+  void stop();
 
   static constexpr auto kShutdownGrace = std::chrono::seconds(10);
 

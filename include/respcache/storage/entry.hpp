@@ -37,6 +37,13 @@ struct Entry {
                        std::string_view second, std::int64_t expire_at_ms, std::uint32_t tick);
   static void destroy(Entry* entry);
 
+  /// Overwrites the value (head followed by tail; head may be the current value itself) in
+  /// the existing allocation when it fits and would not leave more than half of it unused.
+  /// Returns false, changing nothing, otherwise. No allocator call and no change in
+  /// footprint: the common overwrite of a same-size value costs one memcpy. The caller holds
+  /// the shard's exclusive lock, so no reader can be looking at the value.
+  bool assign_in_place(std::string_view head, std::string_view tail, std::int64_t expire_at);
+
   /// Bytes this entry really costs the process: the allocator's usable size plus its chunk
   /// header, so that accounting includes rounding.
   std::size_t footprint() const;
