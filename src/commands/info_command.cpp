@@ -6,6 +6,7 @@
 #include <sys/utsname.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <array>
 #include <chrono>
 #include <cstdio>
@@ -76,6 +77,9 @@ void memory_section(CommandContext& ctx, Out& out) {
   line(out, "# Memory");
   line(out, "used_memory:{}", stats.used_memory);
   line(out, "used_memory_human:{}", config::human_bytes(stats.used_memory));
+  line(out, "used_memory_dataset:{}", stats.data_memory);
+  line(out, "mem_clients_normal:{}",
+       std::max<std::int64_t>(0, ctx.server.buffer_bytes.load(std::memory_order_relaxed)));
   line(out, "used_memory_rss:{}", rss);
   line(out, "used_memory_rss_human:{}", config::human_bytes(rss));
   line(out, "maxmemory:{}", stats.max_memory);

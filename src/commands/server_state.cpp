@@ -8,6 +8,7 @@ ServerState::ServerState(config::Config config, storage::Cache& cache)
     : config_(std::move(config)),
       cache_(cache),
       workers_(std::make_unique<WorkerStats[]>(config_.threads == 0 ? 1 : config_.threads)) {
+  cache_.count_in_budget(&buffer_bytes);
   std::random_device random;
   static constexpr char kHex[] = "0123456789abcdef";
   for (int i = 0; i < 40; ++i) run_id_.push_back(kHex[random() % 16]);

@@ -130,6 +130,10 @@ CommandLine parse_command_line(int argc, char** argv) {
   app.add_option("--threads", threads,
                  "Event-loop threads (default: the cgroup CPU quota, capped by CPU affinity)")
       ->check(CLI::Range(1U, 1024U));
+  app.add_option("--io-model", config.io_model,
+                 "per-thread: an io_context per thread (default); shared: one for all threads")
+      ->capture_default_str()
+      ->check(CLI::IsMember({"per-thread", "shared"}));
   app.add_option("--shards", config.shards, "Cache shards, each with its own lock (power of two)")
       ->capture_default_str()
       ->check([](const std::string& v) {
@@ -140,9 +144,9 @@ CommandLine parse_command_line(int argc, char** argv) {
   app.add_option("--maxmemory", max_memory,
                  "Data budget: bytes (k/m/g = 1000^n, kb/mb/gb = 1024^n) or a percentage of the "
                  "memory limit, like 60% (default: 70% of the cgroup limit or of RAM)");
-  app.add_option("--reserve-keys", config.reserve_keys,
-                 "Keys the hash tables are sized for at start")
-      ->capture_default_str();
+  app.add_option(
+      "--reserve-keys", config.reserve_keys,
+      "Keys the hash tables are sized for at start (default: maxmemory / 256, at most 4Mi)");
   app.add_option("--backlog", config.backlog, "Listen backlog")->capture_default_str();
   app.add_option("--sndbuf", config.send_buffer, "Socket send buffer bytes (0: kernel default)")
       ->capture_default_str();
@@ -183,6 +187,10 @@ CommandLine parse_command_line(int argc, char** argv) {
     return {std::nullopt, 2};
   }
   resolve_threads(threads, system, config);
+  if (config.reserve_keys == 0) {
+    config.reserve_keys = std::clamp<std::size_t>(config.max_memory / kExpectedEntryBytes, 1024,
+                                                  kMaxDefaultReserveKeys);
+  }
   return {config, 0};
 }
 

@@ -5,7 +5,7 @@
 namespace respcache::server {
 
 protocol::ByteBuffer BufferPool::acquire() {
-  if (free_.empty()) return protocol::ByteBuffer(buffer_size_);
+  if (free_.empty()) return protocol::ByteBuffer(buffer_size_, meter_);
   protocol::ByteBuffer buffer = std::move(free_.back());
   free_.pop_back();
   return buffer;

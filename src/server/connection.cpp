@@ -33,7 +33,7 @@ void Connection::start() {
     close();
     return;
   }
-  session_ = std::make_unique<RespSession>(worker_.state(), worker_.stats());
+  session_ = std::make_unique<RespSession>(worker_.state());
   pump();
 }
 
@@ -88,7 +88,8 @@ void Connection::pump() {
 bool Connection::execute_buffered() {
   if (in_.empty() || close_after_write_) return false;
   if (out_.capacity() == 0) out_ = worker_.buffers().acquire();
-  const Session::Result result = session_->on_input(in_.readable(), out_, kOutputHighWater);
+  const Session::Result result =
+      session_->on_input(in_.readable(), out_, kOutputHighWater, worker_.stats());
   in_.consume(result.consumed);
   if (result.close) close_after_write_ = true;
   return result.consumed > 0 || !out_.empty();
@@ -110,7 +111,8 @@ Connection::ReadOutcome Connection::read_once() {
   if (ec) return ReadOutcome::kClosed;
   in_.commit(n);
   commands::bump(worker_.stats().net_input_bytes, n);
-  return n < space.size() ? ReadOutcome::kDrained : ReadOutcome::kMore;
+  if (n < space.size() && !worker_.shared()) return ReadOutcome::kDrained;
+  return ReadOutcome::kMore;
 }
 
 Connection::FlushOutcome Connection::flush_now() {

@@ -19,13 +19,13 @@ protocol::ParserLimits limits_from(const config::Config& config) {
 
 }  // namespace
 
-RespSession::RespSession(commands::ServerState& server, commands::WorkerStats& stats)
-    : server_(server), stats_(stats), parser_(limits_from(server.config())) {
+RespSession::RespSession(commands::ServerState& server)
+    : server_(server), parser_(limits_from(server.config())) {
   client_.id = server.next_client_id();
 }
 
 Session::Result RespSession::on_input(std::span<char> input, protocol::ByteBuffer& out,
-                                      std::size_t output_limit) {
+                                      std::size_t output_limit, commands::WorkerStats& stats) {
   protocol::ReplyWriter reply(out);
   Result result;
   while (out.size() < output_limit) {
@@ -35,7 +35,7 @@ Session::Result RespSession::on_input(std::span<char> input, protocol::ByteBuffe
       case protocol::ParseStatus::kNeedMore:
         return result;
       case protocol::ParseStatus::kCommand: {
-        commands::CommandContext ctx{parser_.args(), client_, server_, stats_, reply};
+        commands::CommandContext ctx{parser_.args(), client_, server_, stats, reply};
         commands::execute(ctx);
         if (client_.close_after_reply) {
           result.close = true;

@@ -24,8 +24,13 @@ Server::Server(commands::ServerState& state)
       signals_(io_, SIGINT, SIGTERM),
       periodic_(io_),
       accept_retry_(io_) {
-  for (std::size_t i = 0; i < state.config().threads; ++i) {
-    workers_.push_back(std::make_unique<Worker>(i, state));
+  const std::size_t threads = state.config().threads;
+  if (state.config().io_model == "shared") {
+    workers_.push_back(std::make_unique<Worker>(0, threads, state));
+  } else {
+    for (std::size_t i = 0; i < threads; ++i) {
+      workers_.push_back(std::make_unique<Worker>(i, 1, state));
+    }
   }
 }
 
@@ -73,14 +78,15 @@ void Server::stop() {
 void Server::accept_next() {
   Worker& worker = *workers_[next_worker_];
   next_worker_ = (next_worker_ + 1) % workers_.size();
-  acceptor_.async_accept(
-      worker.io(), [this, &worker](const std::error_code& ec, asio::ip::tcp::socket socket) {
-        if (stopping_) return;
-        if (ec) return on_accept_error(ec);
-        state_.total_connections_received.fetch_add(1, std::memory_order_relaxed);
-        worker.adopt(std::move(socket));
-        accept_next();
-      });
+  acceptor_.async_accept(worker.executor_for_new_socket(),
+                         [this, &worker](const std::error_code& ec, asio::ip::tcp::socket socket) {
+                           if (stopping_) return;
+                           if (ec) return on_accept_error(ec);
+                           state_.total_connections_received.fetch_add(1,
+                                                                       std::memory_order_relaxed);
+                           worker.adopt(std::move(socket));
+                           accept_next();
+                         });
 }
 
 // EMFILE and friends: retrying at once would spin, so pause, then try again.
@@ -98,6 +104,8 @@ void Server::schedule_periodic() {
     if (ec || stopping_) return;
     state_.sample_ops();
     state_.cache().expire_some(kExpirySamplesPerShard);
+    // Connection buffers can grow without any write to trigger eviction; catch up here.
+    state_.cache().enforce_budget();
     schedule_periodic();
   });
 }

@@ -73,10 +73,20 @@ void Cache::clear() {
   for (std::size_t i = 0; i < shard_count_; ++i) shards_[i].clear();
 }
 
+// Redis's adaptive active expiry: sample a shard, and sample it again at once while more
+// than a quarter of the sample had expired, so that a burst of short-lived keys is reclaimed
+// quickly. Each round takes the shard's lock afresh, so writers are never held up for long.
 std::size_t Cache::expire_some(std::size_t max_checks) {
+  constexpr std::size_t kMaxRoundsPerShard = 16;
   std::size_t removed = 0;
   const std::int64_t now = clock_->now_ms();
-  for (std::size_t i = 0; i < shard_count_; ++i) removed += shards_[i].expire_some(now, max_checks);
+  for (std::size_t i = 0; i < shard_count_; ++i) {
+    for (std::size_t round = 0; round < kMaxRoundsPerShard; ++round) {
+      const std::size_t found = shards_[i].expire_some(now, max_checks);
+      removed += found;
+      if (found * 4 <= max_checks) break;
+    }
+  }
   return removed;
 }
 
@@ -113,6 +123,7 @@ CacheStats Cache::stats() const {
     s.expired_keys += shard.expired();
   }
   s.used_memory = used_memory();
+  s.data_memory = data_memory();
   s.max_memory = max_memory();
   return s;
 }

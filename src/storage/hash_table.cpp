@@ -80,6 +80,7 @@ void HashTable::remove(Entry* entry) {
 }
 
 void HashTable::clear(FunctionRef<void(Entry*)> on_remove) {
+  if (size_ == 0) return;  // untouched buckets of a large table stay untouched pages
   for (Buckets* buckets : {&main_, &next_}) {
     for (std::size_t i = 0; i < buckets->count(); ++i) {
       for (Entry* e = buckets->slots[i]; e != nullptr;) {

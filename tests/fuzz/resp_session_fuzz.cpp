@@ -28,13 +28,14 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   options.clock = &clock;
   storage::Cache cache(options);
   commands::ServerState state(config, cache);
-  server::RespSession session(state, state.worker_stats(0));
+  server::RespSession session(state);
 
   std::string input(reinterpret_cast<const char*>(data), size);
   protocol::ByteBuffer out(1024);
   std::size_t offset = 0;
   while (offset < input.size()) {
-    const auto result = session.on_input({input.data() + offset, input.size() - offset}, out, 4096);
+    const auto result = session.on_input({input.data() + offset, input.size() - offset}, out, 4096,
+                                         state.worker_stats(0));
     offset += result.consumed;
     out.clear();
     clock.advance(7);

@@ -56,6 +56,8 @@ class ServerState {
   std::atomic<std::int64_t> connected_clients{0};
   std::atomic<std::uint64_t> total_connections_received{0};
   std::atomic<std::uint64_t> rejected_connections{0};
+  /// Bytes held by connection buffers (in use or pooled); part of the memory budget.
+  std::atomic<std::int64_t> buffer_bytes{0};
 
   /// Records the command count for instantaneous_ops_per_sec; called every 100 ms.
   void sample_ops();

@@ -15,12 +15,16 @@ struct Config {
   /// Event-loop threads. Derived from the CPU quota and affinity unless --threads is given.
   unsigned threads = 0;
   std::string threads_source;  ///< how `threads` was chosen, for the start-up log and INFO
+  /// "per-thread": one io_context per thread, each connection pinned to one (the default,
+  /// measured faster in bench/RESULTS.md); "shared": one io_context run by every thread.
+  std::string io_model = "per-thread";
   std::size_t shards = 64;
   /// Data budget in bytes (entries and hash tables).
   std::size_t max_memory = 0;
   std::string max_memory_source;
-  /// Keys the hash tables are sized for at start-up.
-  std::size_t reserve_keys = 1 << 20;
+  /// Keys the hash tables are sized for at start-up; by default the budget over
+  /// kExpectedEntryBytes, at most kMaxDefaultReserveKeys.
+  std::size_t reserve_keys = 0;
   int backlog = 511;
   int send_buffer = 256 * 1024;
   int receive_buffer = 256 * 1024;
@@ -29,6 +33,13 @@ struct Config {
   std::size_t proto_max_bulk_len = 512 * 1024 * 1024;
   std::string log_level = "info";
 };
+
+/// The entry size the hash tables are sized for when --reserve-keys is not given: a small key
+/// and value with their header and allocator rounding.
+inline constexpr std::size_t kExpectedEntryBytes = 256;
+/// The default reservation stops here (32 MiB of buckets); past it the tables grow
+/// incrementally, so a large budget with few keys does not pin memory it may never use.
+inline constexpr std::size_t kMaxDefaultReserveKeys = 4 << 20;
 
 /// What the command line asked for: run with a config, or exit at once with a status
 /// (after --help, --version or a bad flag, with the text already printed).

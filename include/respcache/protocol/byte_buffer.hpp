@@ -1,21 +1,46 @@
 #pragma once
 
+#include <atomic>
 #include <cstddef>
+#include <cstdint>
 #include <cstring>
 #include <memory>
 #include <span>
 #include <string_view>
+#include <utility>
 
 namespace respcache::protocol {
 
 /// A growable byte buffer with a readable region [begin, end) and free space after it: the
 /// storage for connection input and for replies being built. Unlike std::vector it never
 /// zero-fills, and it can be handed to a pool and reused.
+///
+/// An optional meter is kept equal to the bytes this buffer holds, through growth, moves and
+/// destruction, so connection buffers can count toward the server's memory budget.
 class ByteBuffer {
  public:
+  using Meter = std::atomic<std::int64_t>;
+
   ByteBuffer() = default;
-  explicit ByteBuffer(std::size_t capacity)
-      : data_(std::make_unique_for_overwrite<char[]>(capacity)), capacity_(capacity) {}
+  explicit ByteBuffer(std::size_t capacity, Meter* meter = nullptr)
+      : data_(std::make_unique_for_overwrite<char[]>(capacity)),
+        capacity_(capacity),
+        meter_(meter) {
+    charge(static_cast<std::int64_t>(capacity));
+  }
+  ByteBuffer(ByteBuffer&& other) noexcept { *this = std::move(other); }
+  ByteBuffer& operator=(ByteBuffer&& other) noexcept {
+    if (this != &other) {
+      charge(-static_cast<std::int64_t>(capacity_));
+      data_ = std::move(other.data_);
+      capacity_ = std::exchange(other.capacity_, 0);
+      begin_ = std::exchange(other.begin_, 0);
+      end_ = std::exchange(other.end_, 0);
+      meter_ = std::exchange(other.meter_, nullptr);
+    }
+    return *this;
+  }
+  ~ByteBuffer() { charge(-static_cast<std::int64_t>(capacity_)); }
 
   std::size_t size() const { return end_ - begin_; }
   bool empty() const { return begin_ == end_; }
@@ -53,6 +78,7 @@ class ByteBuffer {
     auto grown = std::make_unique_for_overwrite<char[]>(new_capacity);
     if (end_ > 0) std::memcpy(grown.get(), data_.get(), end_);
     data_ = std::move(grown);
+    charge(static_cast<std::int64_t>(new_capacity - capacity_));
     capacity_ = new_capacity;
   }
 
@@ -69,10 +95,15 @@ class ByteBuffer {
   }
 
  private:
+  void charge(std::int64_t bytes) {
+    if (meter_ != nullptr && bytes != 0) meter_->fetch_add(bytes, std::memory_order_relaxed);
+  }
+
   std::unique_ptr<char[]> data_;
   std::size_t capacity_ = 0;
   std::size_t begin_ = 0;
   std::size_t end_ = 0;
+  Meter* meter_ = nullptr;
 };
 
 }  // namespace respcache::protocol

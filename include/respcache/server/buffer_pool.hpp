@@ -12,8 +12,10 @@ namespace respcache::server {
 /// Not thread-safe: each event-loop thread owns one.
 class BufferPool {
  public:
-  BufferPool(std::size_t buffer_size, std::size_t max_pooled)
-      : buffer_size_(buffer_size), max_pooled_(max_pooled) {}
+  /// Every buffer it hands out (and keeps) is counted in `meter`.
+  BufferPool(std::size_t buffer_size, std::size_t max_pooled,
+             protocol::ByteBuffer::Meter* meter = nullptr)
+      : buffer_size_(buffer_size), max_pooled_(max_pooled), meter_(meter) {}
 
   /// An empty buffer of buffer_size() bytes.
   protocol::ByteBuffer acquire();
@@ -27,6 +29,7 @@ class BufferPool {
  private:
   std::size_t buffer_size_;
   std::size_t max_pooled_;
+  protocol::ByteBuffer::Meter* meter_;
   std::vector<protocol::ByteBuffer> free_;
 };
 

@@ -22,13 +22,16 @@ class Worker;
 /// Readiness is edge-triggered in asio's reactor: an edge that arrives while no wait is
 /// pending is lost. The connection therefore reads speculatively whenever it was not waiting
 /// for input (at start, after a blocked write), and waits only after a read came back short.
-/// This is sound because each worker's io_context is run by exactly one thread.
+/// This is sound when the worker's io_context is run by one thread, since the reactor then
+/// polls only between handlers. When several threads run it (the shared model) another
+/// thread may consume the edge mid-handler, so there every read goes on until EAGAIN.
 class Connection : public std::enable_shared_from_this<Connection> {
  public:
   Connection(asio::ip::tcp::socket socket, Worker& worker);
   ~Connection();
 
   void start();
+  asio::any_io_executor executor() { return socket_.get_executor(); }
   /// Graceful stop: answer what has been read, flush, close. Called on the worker's thread.
   void begin_shutdown();
 

@@ -10,16 +10,15 @@ namespace respcache::server {
 /// A RESP connection: the incremental parser feeding the command dispatcher.
 class RespSession final : public Session {
  public:
-  RespSession(commands::ServerState& server, commands::WorkerStats& stats);
+  explicit RespSession(commands::ServerState& server);
 
-  Result on_input(std::span<char> input, protocol::ByteBuffer& out,
-                  std::size_t output_limit) override;
+  Result on_input(std::span<char> input, protocol::ByteBuffer& out, std::size_t output_limit,
+                  commands::WorkerStats& stats) override;
 
   const commands::ClientState& client() const { return client_; }
 
  private:
   commands::ServerState& server_;
-  commands::WorkerStats& stats_;
   commands::ClientState client_;
   protocol::RespParser parser_;
 };

@@ -3,6 +3,7 @@
 #include <cstddef>
 #include <span>
 
+#include "respcache/commands/server_state.hpp"
 #include "respcache/protocol/byte_buffer.hpp"
 
 namespace respcache::server {
@@ -22,9 +23,10 @@ class Session {
   /// Executes every complete request at the front of `input`, appending replies to `out`. It
   /// stops early once `out` holds `output_limit` bytes, so a pipeline of large replies is
   /// written in slices and its memory stays bounded. `input` is mutable because a parser may
-  /// decode in place; views into it are dropped before this returns.
+  /// decode in place; views into it are dropped before this returns. `stats` belong to the
+  /// calling thread.
   virtual Result on_input(std::span<char> input, protocol::ByteBuffer& out,
-                          std::size_t output_limit) = 0;
+                          std::size_t output_limit, commands::WorkerStats& stats) = 0;
 };
 
 }  // namespace respcache::server

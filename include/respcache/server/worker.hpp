@@ -1,13 +1,16 @@
 #pragma once
 
+#include <asio/any_io_executor.hpp>
 #include <asio/executor_work_guard.hpp>
 #include <asio/io_context.hpp>
 #include <asio/ip/tcp.hpp>
 #include <atomic>
 #include <memory>
+#include <mutex>
 #include <optional>
 #include <thread>
 #include <unordered_map>
+#include <vector>
 
 #include "respcache/commands/server_state.hpp"
 #include "respcache/server/buffer_pool.hpp"
@@ -16,15 +19,26 @@ namespace respcache::server {
 
 class Connection;
 
-/// One event-loop thread with its own io_context, buffer pool, counters and connections.
-/// A connection lives on one worker for its whole life, so nothing about it is shared
-/// between threads; only the cache is.
+/// An io_context and the threads that run it, with their buffer pools, counters and
+/// connections.
+///
+/// In the default per-thread model every worker has one thread: a connection lives on one
+/// thread for its whole life and nothing about it is shared; only the cache is. In the shared
+/// model there is one worker whose io_context all threads run; each connection's handlers
+/// then go through a strand, and buffer pools and counters are per thread.
 class Worker {
  public:
-  Worker(std::size_t index, commands::ServerState& state);
+  /// Threads [first_thread, first_thread + threads) of the server; their index selects the
+  /// WorkerStats they write.
+  Worker(std::size_t first_thread, std::size_t threads, commands::ServerState& state);
   ~Worker();
 
   asio::io_context& io() { return io_; }
+  /// The executor a new socket should use: the io_context's, or a strand when several
+  /// threads run it.
+  asio::any_io_executor executor_for_new_socket();
+  /// Several threads run this io_context.
+  bool shared() const { return thread_count_ > 1; }
   void start();
   /// Hands a freshly accepted socket (bound to io()) to this worker. Thread-safe.
   void adopt(asio::ip::tcp::socket socket);
@@ -36,23 +50,29 @@ class Worker {
   bool finished() const { return finished_.load(std::memory_order_acquire); }
   void join();
 
-  BufferPool& buffers() { return buffers_; }
+  /// The calling thread's buffer pool and counters (it must be one of this worker's).
+  BufferPool& buffers();
+  commands::WorkerStats& stats();
   commands::ServerState& state() { return state_; }
-  commands::WorkerStats& stats() { return stats_; }
-  bool shutting_down() const { return shutting_down_; }
   void forget(Connection* connection);
 
  private:
-  std::size_t index_;
+  void run_thread(std::size_t slot);
+
+  std::size_t first_thread_;
+  std::size_t thread_count_;
   commands::ServerState& state_;
-  commands::WorkerStats& stats_;
   asio::io_context io_;
   std::optional<asio::executor_work_guard<asio::io_context::executor_type>> work_;
-  std::thread thread_;
-  BufferPool buffers_;
-  // Owning references, keyed by address so a closing connection finds itself in O(1).
+  std::vector<std::thread> threads_;
+  std::vector<BufferPool> pools_;  // one per thread
+  std::atomic<std::size_t> running_{0};
+  // Owning references, keyed by address so a closing connection finds itself in O(1). The
+  // mutex matters only in the shared model; uncontended, it costs nothing per request since
+  // only connect and close take it.
+  std::mutex connections_mutex_;
   std::unordered_map<Connection*, std::shared_ptr<Connection>> connections_;
-  bool shutting_down_ = false;
+  std::atomic<bool> shutting_down_{false};
   std::atomic<bool> finished_{false};
 };
 

@@ -63,7 +63,8 @@ struct CacheStats {
   std::uint64_t keys_with_expiry = 0;
   std::uint64_t evicted_keys = 0;
   std::uint64_t expired_keys = 0;
-  std::size_t used_memory = 0;
+  std::size_t used_memory = 0;  ///< data plus what count_in_budget adds
+  std::size_t data_memory = 0;  ///< entries and hash tables
   std::size_t max_memory = 0;
 };
 
@@ -109,11 +110,24 @@ class Cache {
 
   /// Removes every entry.
   void clear();
-  /// Reclaims expired entries from up to `max_checks` sampled entries in each shard; returns
-  /// how many were removed.
+  /// Reclaims expired entries by sampling `max_checks` entries per shard, repeated while more
+  /// than a quarter of a sample had expired; returns how many were removed.
   std::size_t expire_some(std::size_t max_checks);
 
-  std::size_t used_memory() const { return used_memory_.load(std::memory_order_relaxed); }
+  /// Bytes of entries and hash tables.
+  std::size_t data_memory() const { return used_memory_.load(std::memory_order_relaxed); }
+  /// Memory that counts against the budget: data plus the bytes of `count_in_budget`.
+  std::size_t used_memory() const {
+    const std::int64_t other = other_memory_ ? other_memory_->load(std::memory_order_relaxed) : 0;
+    return data_memory() + static_cast<std::size_t>(other > 0 ? other : 0);
+  }
+  /// Makes memory the cache does not own (connection buffers) count against its budget, so
+  /// that many clients or deep pipelines lead to eviction rather than past the limit.
+  void count_in_budget(const std::atomic<std::int64_t>* bytes) { other_memory_ = bytes; }
+  /// Evicts if usage is above the budget; for callers whose own memory just grew.
+  void enforce_budget() {
+    if (over_budget()) evict_across_shards(0);
+  }
   std::size_t max_memory() const { return max_memory_.load(std::memory_order_relaxed); }
   /// Changes the budget at run time; evicts at once if usage is above the new one.
   void set_max_memory(std::size_t bytes);
@@ -145,6 +159,7 @@ class Cache {
   std::unique_ptr<Shard[]> shards_;
   std::atomic<std::size_t> used_memory_{0};
   std::atomic<std::size_t> max_memory_;
+  const std::atomic<std::int64_t>* other_memory_ = nullptr;
 };
 
 }  // namespace respcache::storage
