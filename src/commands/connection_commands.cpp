@@ -22,7 +22,7 @@ bool set_client_name(CommandContext& ctx, std::string_view name) {
       return false;
     }
   }
-  ctx.client.name.assign(name);
+  ctx.client.mutable_names().name.assign(name);
   return true;
 }
 
@@ -33,10 +33,10 @@ void client_setname(CommandContext& ctx) {
 }
 
 void client_getname(CommandContext& ctx) {
-  if (ctx.client.name.empty()) {
+  if (ctx.client.name().empty()) {
     ctx.reply.null_bulk();
   } else {
-    ctx.reply.bulk(ctx.client.name);
+    ctx.reply.bulk(ctx.client.name());
   }
 }
 
@@ -52,9 +52,9 @@ void client_setinfo(CommandContext& ctx) {
     }
   }
   if (iequals(attribute, "lib-name")) {
-    ctx.client.lib_name.assign(value);
+    ctx.client.mutable_names().lib_name.assign(value);
   } else if (iequals(attribute, "lib-ver")) {
-    ctx.client.lib_version.assign(value);
+    ctx.client.mutable_names().lib_version.assign(value);
   } else {
     ctx.reply.error(fmt::format("ERR Unrecognized option '{}'", attribute));
     return;
@@ -63,9 +63,10 @@ void client_setinfo(CommandContext& ctx) {
 }
 
 void client_info(CommandContext& ctx) {
-  ctx.reply.bulk(fmt::format(
-      "id={} addr=? laddr=? fd=? name={} db=0 resp={} lib-name={} lib-ver={}\n", ctx.client.id,
-      ctx.client.name, ctx.client.protocol, ctx.client.lib_name, ctx.client.lib_version));
+  const ClientNames none;
+  const ClientNames& names = ctx.client.names ? *ctx.client.names : none;
+  ctx.reply.bulk(fmt::format("id={} name={} db=0 resp={} lib-name={} lib-ver={}\n", ctx.client.id,
+                             names.name, ctx.client.protocol, names.lib_name, names.lib_version));
 }
 
 constexpr Subcommand kClientSubcommands[] = {

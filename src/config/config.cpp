@@ -146,7 +146,7 @@ CommandLine parse_command_line(int argc, char** argv) {
                  "memory limit, like 60% (default: 70% of the cgroup limit or of RAM)");
   app.add_option(
       "--reserve-keys", config.reserve_keys,
-      "Keys the hash tables are sized for at start (default: maxmemory / 256, at most 4Mi)");
+      "Keys the hash tables are sized for at start (default: maxmemory / 256, at most 256Ki)");
   app.add_option("--backlog", config.backlog, "Listen backlog")->capture_default_str();
   app.add_option("--sndbuf", config.send_buffer, "Socket send buffer bytes (0: kernel default)")
       ->capture_default_str();

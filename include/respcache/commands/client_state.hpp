@@ -1,19 +1,35 @@
 #pragma once
 
 #include <cstdint>
+#include <memory>
 #include <string>
 
 namespace respcache::commands {
 
-/// What the command layer remembers about one client connection.
+/// What CLIENT SETNAME and CLIENT SETINFO record: rare, so kept out of line.
+struct ClientNames {
+  std::string name;
+  std::string lib_name;
+  std::string lib_version;
+};
+
+/// What the command layer remembers about one client connection. Kept small, since every
+/// idle connection holds one: the names are allocated only when a client sets one.
 struct ClientState {
   std::uint64_t id = 0;
-  std::string name;      ///< CLIENT SETNAME; empty when unset
-  std::string lib_name;  ///< CLIENT SETINFO LIB-NAME
-  std::string lib_version;
   int protocol = 2;  ///< RESP version (only 2 so far)
   /// Set by QUIT: send the replies so far, then close.
   bool close_after_reply = false;
+  std::unique_ptr<ClientNames> names;
+
+  ClientNames& mutable_names() {
+    if (!names) names = std::make_unique<ClientNames>();
+    return *names;
+  }
+  const std::string& name() const {
+    static const std::string kEmpty;
+    return names ? names->name : kEmpty;
+  }
 };
 
 }  // namespace respcache::commands
