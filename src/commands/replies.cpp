@@ -57,25 +57,26 @@ void invalid_expire_time(protocol::ReplyWriter& reply, std::string_view command)
   send(reply, text);
 }
 
-void key_too_large(protocol::ReplyWriter& reply, std::size_t limit) {
+// "-ERR <what> is too large (<setting> is N bytes)": names the limit, so the client knows
+// which flag to raise.
+void too_large(protocol::ReplyWriter& reply, std::string_view what, std::string_view setting,
+               std::size_t limit) {
   fmt::memory_buffer text;
-  fmt::format_to(std::back_inserter(text), "ERR key is too large (max-key-size is {} bytes)",
+  fmt::format_to(std::back_inserter(text), "ERR {} is too large ({} is {} bytes)", what, setting,
                  limit);
   send(reply, text);
+}
+
+void key_too_large(protocol::ReplyWriter& reply, std::size_t limit) {
+  too_large(reply, "key", "max-key-size", limit);
 }
 
 void value_too_large(protocol::ReplyWriter& reply, std::size_t limit) {
-  fmt::memory_buffer text;
-  fmt::format_to(std::back_inserter(text), "ERR value is too large (max-value-size is {} bytes)",
-                 limit);
-  send(reply, text);
+  too_large(reply, "value", "max-value-size", limit);
 }
 
 void argument_too_large(protocol::ReplyWriter& reply, std::size_t limit) {
-  fmt::memory_buffer text;
-  fmt::format_to(std::back_inserter(text), "ERR argument is too large (max-value-size is {} bytes)",
-                 limit);
-  send(reply, text);
+  too_large(reply, "argument", "max-value-size", limit);
 }
 
 void protocol_error(protocol::ReplyWriter& reply, protocol::ParseError error, char unexpected) {

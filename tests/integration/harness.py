@@ -195,6 +195,32 @@ def rss_kib(pid):
     return 0
 
 
+def stop_cleanly(server):
+    """SIGTERM, then insist on exit status 0 and no sanitizer report in the server's output
+    (tests that only SIGKILL the server would never see a ThreadSanitizer race)."""
+    status = server.stop(signal.SIGTERM)
+    log = server.output()
+    problems = [m for m in ("Sanitizer", "runtime error:") if m in log]
+    if status != 0 or problems:
+        raise AssertionError(f"server exit status {status} after SIGTERM, found {problems}; "
+                             f"its output ends:\n{log[-4000:]}")
+
+
+def run_tests(module_name):
+    """Runs the unittest cases of a test script: sets its BINARY from argv, prints the
+    one-line summary ctest logs, and exits non-zero on any failure."""
+    import unittest
+    module = sys.modules[module_name]
+    module.BINARY = binary_from_argv()
+    name = os.path.splitext(os.path.basename(module.__file__))[0]
+    suite = unittest.defaultTestLoader.loadTestsFromModule(module)
+    result = unittest.TextTestRunner(verbosity=2).run(suite)
+    verdict = "PASS" if result.wasSuccessful() else "FAIL"
+    print(f"{name}: {verdict}: {result.testsRun} tests, {len(result.failures)} failures, "
+          f"{len(result.errors)} errors")
+    sys.exit(0 if result.wasSuccessful() else 1)
+
+
 def binary_from_argv():
     if len(sys.argv) < 2 or not os.path.exists(sys.argv[1]):
         sys.exit("usage: <test>.py path/to/respcache")

@@ -1,13 +1,12 @@
 """The shared io_context model (--io-model shared: one io_context run by every thread, a
 strand per connection) serves the same traffic correctly and shuts down cleanly. Under the
 TSan build this is the test that would catch a race in that model."""
-import signal
 import threading
 import unittest
 
 import harness
 
-BINARY = harness.binary_from_argv()
+BINARY = None
 
 
 class SharedIoModelTest(unittest.TestCase):
@@ -40,15 +39,8 @@ class SharedIoModelTest(unittest.TestCase):
         with server.connect() as sock:
             sock.sendall(harness.encode("DBSIZE"))
             self.assertEqual(harness.RespReader(sock).reply(), 40 * 25)
-        status = server.stop(signal.SIGTERM)
-        output = server.output()
-        self.assertEqual(status, 0, output)
-        self.assertNotIn("Sanitizer", output)
-        self.assertNotIn("runtime error:", output)
+        harness.stop_cleanly(server)
 
 
 if __name__ == "__main__":
-    result = unittest.main(argv=[__file__], exit=False, verbosity=1).result
-    ok = result.wasSuccessful()
-    print(f"io_model_test: {'PASS' if ok else 'FAIL'}: {result.testsRun} tests")
-    raise SystemExit(0 if ok else 1)
+    harness.run_tests(__name__)

@@ -5,10 +5,8 @@ test and the bytes on the wire.
 Usage: raw_socket_test.py path/to/respcache
 """
 import os
-import signal
 import socket
 import struct
-import sys
 import threading
 import time
 import unittest
@@ -19,15 +17,6 @@ from harness import RespError, RespReader, encode
 BINARY = None
 
 
-def stop_cleanly(server):
-    """SIGTERM, then insist on exit status 0 and no sanitizer report in the server's output
-    (tests that only SIGKILL the server would never see a ThreadSanitizer race)."""
-    status = server.stop(signal.SIGTERM)
-    log = server.output()
-    problems = [m for m in ("Sanitizer", "runtime error:") if m in log]
-    if status != 0 or problems:
-        raise AssertionError(f"server exit status {status} after SIGTERM, found {problems}; "
-                             f"its output ends:\n{log[-4000:]}")
 
 
 def read_until_closed(sock, limit=10.0):
@@ -61,7 +50,7 @@ class RawSocketTest(unittest.TestCase):
 
     @classmethod
     def tearDownClass(cls):
-        stop_cleanly(cls.server)
+        harness.stop_cleanly(cls.server)
 
     def setUp(self):
         self.assertIsNone(self.server.proc.poll(), "server died before this test")
@@ -272,7 +261,7 @@ class SizeLimitTest(unittest.TestCase):
 
     @classmethod
     def tearDownClass(cls):
-        stop_cleanly(cls.server)
+        harness.stop_cleanly(cls.server)
 
     def setUp(self):
         self.sock = self.server.connect(timeout=15.0)
@@ -325,17 +314,6 @@ class SizeLimitTest(unittest.TestCase):
         self.assertEqual(self.call("DBSIZE"), before, "refused key was stored")
 
 
-def main():
-    global BINARY
-    BINARY = harness.binary_from_argv()
-    name = os.path.splitext(os.path.basename(__file__))[0]
-    suite = unittest.defaultTestLoader.loadTestsFromModule(sys.modules[__name__])
-    result = unittest.TextTestRunner(verbosity=2).run(suite)
-    verdict = "PASS" if result.wasSuccessful() else "FAIL"
-    print(f"{name}: {verdict}: {result.testsRun} tests, {len(result.failures)} failures, "
-          f"{len(result.errors)} errors")
-    sys.exit(0 if result.wasSuccessful() else 1)
-
 
 if __name__ == "__main__":
-    main()
+    harness.run_tests(__name__)

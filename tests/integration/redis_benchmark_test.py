@@ -4,12 +4,9 @@ run completes without error replies and the server stays up. No timings are asse
 
 Usage: redis_benchmark_test.py path/to/respcache
 """
-import os
 import re
 import shutil
-import signal
 import subprocess
-import sys
 import unittest
 
 import harness
@@ -18,15 +15,6 @@ from harness import RespReader, encode
 BINARY = None
 
 
-def stop_cleanly(server):
-    """SIGTERM, then insist on exit status 0 and no sanitizer report in the server's output
-    (tests that only SIGKILL the server would never see a ThreadSanitizer race)."""
-    status = server.stop(signal.SIGTERM)
-    log = server.output()
-    problems = [m for m in ("Sanitizer", "runtime error:") if m in log]
-    if status != 0 or problems:
-        raise AssertionError(f"server exit status {status} after SIGTERM, found {problems}; "
-                             f"its output ends:\n{log[-4000:]}")
 REDIS_BENCHMARK = shutil.which("redis-benchmark")
 REQUESTS = 20000
 RPS_LINE = re.compile(r"^(.+): ([0-9.]+) requests per second")
@@ -42,7 +30,7 @@ class RedisBenchmarkTest(unittest.TestCase):
 
     @classmethod
     def tearDownClass(cls):
-        stop_cleanly(cls.server)
+        harness.stop_cleanly(cls.server)
 
     def call(self, *args):
         with self.server.connect() as s:
@@ -107,17 +95,6 @@ class RedisBenchmarkTest(unittest.TestCase):
         self.assertNotIn("Could not fetch server CONFIG", err)
 
 
-def main():
-    global BINARY
-    BINARY = harness.binary_from_argv()
-    name = os.path.splitext(os.path.basename(__file__))[0]
-    suite = unittest.defaultTestLoader.loadTestsFromModule(sys.modules[__name__])
-    result = unittest.TextTestRunner(verbosity=2).run(suite)
-    verdict = "PASS" if result.wasSuccessful() else "FAIL"
-    print(f"{name}: {verdict}: {result.testsRun} tests, {len(result.failures)} failures, "
-          f"{len(result.errors)} errors")
-    sys.exit(0 if result.wasSuccessful() else 1)
-
 
 if __name__ == "__main__":
-    main()
+    harness.run_tests(__name__)

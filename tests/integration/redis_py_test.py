@@ -4,8 +4,6 @@ copies Redis, the same calls run on Debian's redis-server side by side and the a
 
 Usage: /usr/bin/python3 redis_py_test.py path/to/respcache
 """
-import os
-import signal
 import sys
 import threading
 import time
@@ -21,15 +19,6 @@ import harness
 BINARY = None
 
 
-def stop_cleanly(server):
-    """SIGTERM, then insist on exit status 0 and no sanitizer report in the server's output
-    (tests that only SIGKILL the server would never see a ThreadSanitizer race)."""
-    status = server.stop(signal.SIGTERM)
-    log = server.output()
-    problems = [m for m in ("Sanitizer", "runtime error:") if m in log]
-    if status != 0 or problems:
-        raise AssertionError(f"server exit status {status} after SIGTERM, found {problems}; "
-                             f"its output ends:\n{log[-4000:]}")
 
 
 def outcome(fn):
@@ -59,7 +48,7 @@ class SideBySideTest(unittest.TestCase):
         cls.ours.close()
         cls.theirs.close()
         cls.redis.kill()
-        stop_cleanly(cls.respcache)
+        harness.stop_cleanly(cls.respcache)
 
     def setUp(self):
         self.ours.flushall()
@@ -182,7 +171,7 @@ class RespcacheOnlyTest(unittest.TestCase):
 
     @classmethod
     def tearDownClass(cls):
-        stop_cleanly(cls.server)
+        harness.stop_cleanly(cls.server)
 
     def setUp(self):
         self.r = redis.Redis(host="127.0.0.1", port=self.server.port, socket_timeout=15)
@@ -278,17 +267,6 @@ class RespcacheOnlyTest(unittest.TestCase):
         self.assertEqual(self.r.get("thr:counter"), b"800")
 
 
-def main():
-    global BINARY
-    BINARY = harness.binary_from_argv()
-    name = os.path.splitext(os.path.basename(__file__))[0]
-    suite = unittest.defaultTestLoader.loadTestsFromModule(sys.modules[__name__])
-    result = unittest.TextTestRunner(verbosity=2).run(suite)
-    verdict = "PASS" if result.wasSuccessful() else "FAIL"
-    print(f"{name}: {verdict}: {result.testsRun} tests, {len(result.failures)} failures, "
-          f"{len(result.errors)} errors")
-    sys.exit(0 if result.wasSuccessful() else 1)
-
 
 if __name__ == "__main__":
-    main()
+    harness.run_tests(__name__)

@@ -4,11 +4,9 @@ idle clients, or a half-sent command.
 
 Usage: shutdown_test.py path/to/respcache
 """
-import os
 import signal
 import socket
 import subprocess
-import sys
 import threading
 import time
 import unittest
@@ -192,17 +190,6 @@ class ShutdownTest(unittest.TestCase):
         self.assert_port_closed()
 
 
-def main():
-    global BINARY
-    BINARY = harness.binary_from_argv()
-    name = os.path.splitext(os.path.basename(__file__))[0]
-    suite = unittest.defaultTestLoader.loadTestsFromModule(sys.modules[__name__])
-    result = unittest.TextTestRunner(verbosity=2).run(suite)
-    verdict = "PASS" if result.wasSuccessful() else "FAIL"
-    print(f"{name}: {verdict}: {result.testsRun} tests, {len(result.failures)} failures, "
-          f"{len(result.errors)} errors")
-    sys.exit(0 if result.wasSuccessful() else 1)
-
 
 if __name__ == "__main__":
-    main()
+    harness.run_tests(__name__)
