@@ -57,6 +57,8 @@ void invalid_expire_time(protocol::ReplyWriter& reply, std::string_view command)
   send(reply, text);
 }
 
+namespace {
+
 // "-ERR <what> is too large (<setting> is N bytes)": names the limit, so the client knows
 // which flag to raise.
 void too_large(protocol::ReplyWriter& reply, std::string_view what, std::string_view setting,
@@ -66,6 +68,8 @@ void too_large(protocol::ReplyWriter& reply, std::string_view what, std::string_
                  limit);
   send(reply, text);
 }
+
+}  // namespace
 
 void key_too_large(protocol::ReplyWriter& reply, std::size_t limit) {
   too_large(reply, "key", "max-key-size", limit);
