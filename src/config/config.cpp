@@ -131,7 +131,7 @@ CommandLine parse_command_line(int argc, char** argv) {
                  "Event-loop threads (default: the cgroup CPU quota, capped by CPU affinity)")
       ->check(CLI::Range(1U, 1024U));
   app.add_option("--io-model", config.io_model,
-                 "per-thread: an io_context per thread (default); shared: one for all threads")
+                 "shared: one io_context run by all threads (default); per-thread: one each")
       ->capture_default_str()
       ->check(CLI::IsMember({"per-thread", "shared"}));
   app.add_option("--shards", config.shards, "Cache shards, each with its own lock (power of two)")

@@ -111,8 +111,7 @@ Connection::ReadOutcome Connection::read_once() {
   if (ec) return ReadOutcome::kClosed;
   in_.commit(n);
   commands::bump(worker_.stats().net_input_bytes, n);
-  if (n < space.size() && !worker_.shared()) return ReadOutcome::kDrained;
-  return ReadOutcome::kMore;
+  return n < space.size() ? ReadOutcome::kDrained : ReadOutcome::kMore;
 }
 
 Connection::FlushOutcome Connection::flush_now() {

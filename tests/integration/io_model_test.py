@@ -1,6 +1,7 @@
-"""The shared io_context model (--io-model shared: one io_context run by every thread, a
-strand per connection) serves the same traffic correctly and shuts down cleanly. Under the
-TSan build this is the test that would catch a race in that model."""
+"""Both threading models serve the same traffic correctly and shut down cleanly: the default
+shared io_context (one run by every thread, a strand per connection) and --io-model
+per-thread (an io_context per thread). Under the TSan build this is the test that would
+catch a race in either."""
 import threading
 import unittest
 
@@ -9,9 +10,15 @@ import harness
 BINARY = None
 
 
-class SharedIoModelTest(unittest.TestCase):
-    def test_many_clients_pipelining_then_sigterm(self):
-        server = harness.start_respcache(BINARY, "--io-model", "shared", "--threads", "4")
+class IoModelTest(unittest.TestCase):
+    def test_shared_io_context(self):
+        self.many_clients_pipelining_then_sigterm("shared")
+
+    def test_io_context_per_thread(self):
+        self.many_clients_pipelining_then_sigterm("per-thread")
+
+    def many_clients_pipelining_then_sigterm(self, model):
+        server = harness.start_respcache(BINARY, "--io-model", model, "--threads", "4")
         errors = []
 
         def client(n):

@@ -15,9 +15,10 @@ struct Config {
   /// Event-loop threads. Derived from the CPU quota and affinity unless --threads is given.
   unsigned threads = 0;
   std::string threads_source;  ///< how `threads` was chosen, for the start-up log and INFO
-  /// "per-thread": one io_context per thread, each connection pinned to one (the default,
-  /// measured faster in bench/RESULTS.md); "shared": one io_context run by every thread.
-  std::string io_model = "per-thread";
+  /// "shared": one io_context run by every thread, a strand per connection (the default: it
+  /// measured faster, with a third of the p99 latency, in bench/RESULTS.md); "per-thread": an
+  /// io_context per thread with each connection pinned to one.
+  std::string io_model = "shared";
   std::size_t shards = 64;
   /// Data budget in bytes (entries and hash tables).
   std::size_t max_memory = 0;

@@ -19,12 +19,10 @@ class Worker;
 /// the worker's BufferPool. While replies cannot be written it stops reading, so a client
 /// that does not read cannot make the server buffer without limit.
 ///
-/// Readiness is edge-triggered in asio's reactor: an edge that arrives while no wait is
-/// pending is lost. The connection therefore reads speculatively whenever it was not waiting
-/// for input (at start, after a blocked write), and waits only after a read came back short.
-/// This is sound when the worker's io_context is run by one thread, since the reactor then
-/// polls only between handlers. When several threads run it (the shared model) another
-/// thread may consume the edge mid-handler, so there every read goes on until EAGAIN.
+/// Readiness: asio registers sockets edge-triggered, but every async_wait re-arms the socket
+/// with EPOLL_CTL_MOD, which makes the kernel report data that is already there. So after a
+/// read that came back short the connection can wait at once, with no extra read to see
+/// EAGAIN: one read and one write per batch, in either threading model.
 class Connection : public std::enable_shared_from_this<Connection> {
  public:
   Connection(asio::ip::tcp::socket socket, Worker& worker);
