@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
 # Installs the Debian 12 packages respcache needs to build, test and benchmark.
 # Idempotent: does nothing when everything is already installed.
+#   scripts/install-deps.sh           # build and test
+#   scripts/install-deps.sh --bench   # also what bench/ uses
 set -euo pipefail
 
 packages=(
@@ -8,6 +10,9 @@ packages=(
   libasio-dev libfmt-dev libspdlog-dev libcli11-dev libgtest-dev libgmock-dev libxxhash-dev
   redis-server redis-tools python3 python3-redis curl
 )
+if [ "${1:-}" = "--bench" ]; then
+  packages+=(libbenchmark-dev memcached python3-matplotlib strace linux-perf)
+fi
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
