@@ -7,9 +7,9 @@
 
 namespace respcache::server {
 
-/// A per-thread stack of standard-size buffers, so connections borrow memory only while they
-/// have unparsed input or unsent replies, and a busy connection does not allocate per request.
-/// Not thread-safe: each event-loop thread owns one.
+/// A stack of standard-size buffers, one per event-loop thread, so connections borrow memory only
+/// while they have unparsed input or unsent replies, and a busy connection does not allocate per
+/// request. Not thread-safe: each event-loop thread owns one.
 class BufferPool {
  public:
   /// Every buffer it hands out (and keeps) is counted in `meter`.

@@ -22,10 +22,10 @@ class Connection;
 /// An io_context and the threads that run it, with their buffer pools, counters and
 /// connections.
 ///
-/// In the default per-thread model every worker has one thread: a connection lives on one
-/// thread for its whole life and nothing about it is shared; only the cache is. In the shared
-/// model there is one worker whose io_context all threads run; each connection's handlers
-/// then go through a strand, and buffer pools and counters are per thread.
+/// In the shared model (the default) there is one worker whose io_context all threads run;
+/// each connection's handlers go through a strand, and buffer pools and counters are per
+/// thread. In the per-thread model every worker has one thread: a connection lives on one
+/// thread for its whole life and nothing about it is shared; only the cache is.
 class Worker {
  public:
   /// Threads [first_thread, first_thread + threads) of the server; their index selects the
