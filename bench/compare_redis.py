@@ -82,6 +82,25 @@ def system_busy_seconds():
     return (user + nice + system + irq + softirq + steal) / CLK_TCK
 
 
+def wait_until_quiet(args, why):
+    """Waits (at most --quiet-wait seconds) until the whole machine has been below --max-other %
+    busy for 3 s; our servers are idle here, so anything busy is someone else's."""
+    deadline, said = time.time() + args.quiet_wait, False
+    while True:
+        b0 = system_busy_seconds()
+        time.sleep(3)
+        busy = 100 * (system_busy_seconds() - b0) / 3
+        if busy <= args.max_other or time.time() >= deadline:
+            if said:
+                print(f"  (machine {'quiet' if busy <= args.max_other else 'still busy'}: "
+                      f"{busy:.0f} % CPU; going on)", flush=True)
+            return
+        if not said:
+            print(f"  (machine busy, {busy:.0f} % CPU, before {why}; waiting up to "
+                  f"{args.quiet_wait:g} s)", flush=True)
+            said = True
+
+
 def free_port():
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
@@ -177,11 +196,11 @@ class Server:
                 self.proc.wait()
 
 
-def respcache_argv(binary, threads):
+def respcache_argv(binary, threads, extra=()):
     def argv(port):
         a = [binary, "--bind", "127.0.0.1", "--port", str(port), "--maxmemory", "2gb",
              "--log-level", "warn"]
-        return a + (["--threads", str(threads)] if threads else [])
+        return a + (["--threads", str(threads)] if threads else []) + list(extra)
     return argv
 
 
@@ -318,17 +337,18 @@ def throughput_rounds(args, binary, workdir):
     cases = [(t, p, 1) for p in args.pipelines for t in args.tests]
     if args.sensitivity:
         cases += [(t, 1, 2) for t in args.tests]
-    servers = [Server("respcache", respcache_argv(binary, args.threads), workdir),
+    servers = [Server("respcache", respcache_argv(binary, args.threads, args.respcache_args), workdir),
                Server("redis", redis_argv(workdir), workdir)]
     try:
         if args.sensitivity:
-            servers.append(Server("respcache-1t", respcache_argv(binary, 1), workdir))
+            servers.append(Server("respcache-1t", respcache_argv(binary, 1, args.respcache_args), workdir))
         for s in servers:
             bench.preload(s)
         print(f"preloaded {args.keyspace} keys on every server", flush=True)
         sizes = bench.calibrate(servers, cases)
         runs = []
         for rnd in range(args.rounds):
+            wait_until_quiet(args, f"round {rnd + 1}")
             # Forward in odd rounds, backward in even ones: drift cancels out within two rounds.
             order = servers if rnd % 2 == 0 else servers[::-1]
             for case in cases:
@@ -361,8 +381,8 @@ def run_quietly(args, bench, server, case, n):
             break
         args.retry_budget -= 1
         print(f"  (other processes used {r['other_cpu_pct']:.0f} % CPU during "
-              f"{case_label(case)} on {server.kind}; running it again in 2 s)", flush=True)
-        time.sleep(2)
+              f"{case_label(case)} on {server.kind}; running it again)", flush=True)
+        wait_until_quiet(args, "the repeat")
     return r
 
 
@@ -482,7 +502,7 @@ def callgrind_profile(args, binary, bench, workdir):
         out = os.path.join(workdir, f"callgrind-P{p}.out")
         port = free_port()
         vg = subprocess.Popen(["valgrind", "--tool=callgrind", f"--callgrind-out-file={out}"] +
-                              respcache_argv(binary, args.threads)(port),
+                              respcache_argv(binary, args.threads, args.respcache_args)(port),
                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         time.sleep(5)
         fake = type("Peer", (), {"port": port, "kind": "respcache"})()
@@ -510,7 +530,7 @@ def memory_per_entry(args, binary, workdir):
     value = lambda i: (b"v%08d" % i).ljust(args.value_size, b"x")  # noqa: E731
     key = lambda i: b"key:%08d" % i  # noqa: E731, 12 bytes
     out = []
-    for kind, argv in (("respcache", respcache_argv(binary, args.threads)),
+    for kind, argv in (("respcache", respcache_argv(binary, args.threads, args.respcache_args)),
                        ("redis", redis_argv(workdir)), ("memcached", memcached_argv)):
         s = Server(kind, argv, workdir)
         try:
@@ -559,7 +579,7 @@ def memcached_items(port):
 
 def idle_connections(args, binary, workdir):
     out = []
-    for kind, argv in (("respcache", respcache_argv(binary, args.threads)),
+    for kind, argv in (("respcache", respcache_argv(binary, args.threads, args.respcache_args)),
                        ("redis", redis_argv(workdir))):
         s = Server(kind, argv, workdir)
         conns = []
@@ -603,7 +623,7 @@ def chart(summary, cases, path, args):
               "respcache-1t": ("#9ecae1", "respcache --threads 1"),
               "redis": ("#d62728", "redis-server (SET for PUT)")}
     kinds = [k for k in styles if cases[0] + (k,) in summary]
-    labels = [f"{t}\n-P {p}" + (f"\n{ct} clients" if ct > 1 else "") for t, p, ct in cases]
+    labels = [f"{t}\n-P {p}" + (f"\n{ct} bench procs" if ct > 1 else "") for t, p, ct in cases]
     fig, axes = plt.subplots(1, 2, figsize=(16, 5.5))
     panels = (("rps", "rps_min", "rps_max", "requests per second (median)", 1e3, "k req/s"),
               ("cpu_us", "cpu_min", "cpu_max", "server CPU per request (median)", 1, "µs"))
@@ -633,7 +653,7 @@ def chart(summary, cases, path, args):
         ax.legend(fontsize=8)
     fig.suptitle(f"respcache vs redis-server: {args.clients} clients, {args.value_size}-byte "
                  f"values, {args.keyspace} keys, {args.rounds} rounds (bars: median, whiskers: "
-                 "min-max, log scale; \"2 clients\": two redis-benchmark processes; last line of "
+                 "min-max, log scale; \"2 bench procs\": two redis-benchmark processes; last line of "
                  "each label: respcache / Redis)", fontsize=10)
     fig.tight_layout()
     fig.savefig(path, dpi=110)
@@ -651,10 +671,19 @@ def machine():
             "load": " ".join(f"{x:.2f}" for x in os.getloadavg())}
 
 
-def versions(binary):
+def io_model(binary, args):
+    """The --io-model respcache ran with: the one passed, else its default ('' if it has none)."""
+    if "--io-model" in args.respcache_args:
+        return args.respcache_args[args.respcache_args.index("--io-model") + 1]
+    m = re.search(r"--io-model \S*=([\w-]+)", sh(f"{binary} --help"))
+    return f"{m.group(1)} (its default)" if m else ""
+
+
+def versions(binary, args):
     commit = sh(f"git -C {ROOT} rev-parse --short HEAD")
     dirty = sh(f"git -C {ROOT} status --porcelain -- src include CMakeLists.txt")
     return {"respcache": sh(f"{binary} --version"), "redis": sh("redis-server --version"),
+            "io_model": io_model(binary, args),
             "benchmark": sh("redis-benchmark --version"), "memcached": sh("memcached -V"),
             "commit": commit + (" with uncommitted changes in src/ or include/" if dirty else "")}
 
@@ -675,7 +704,9 @@ def render(args, ctx):
     w(f"- **Machine:** {mach['nproc']} CPUs ({mach['model']}), {mach['mem']} RAM, kernel "
       f"{mach['kernel']}, {mach['os']}; load average {ctx['load_start']} at start, "
       f"{mach['load']} at the end (1/5/15 min)")
-    w(f"- **respcache:** `{ver['respcache']}`, commit {ver['commit']}, Release build")
+    w(f"- **respcache:** `{ver['respcache']}`, commit {ver['commit']}, Release build" +
+      (f", `--io-model` {ver['io_model']}" if ver["io_model"] else "") +
+      (f", extra flags `{fmt_cmd(args.respcache_args)}`" if args.respcache_args else ""))
     w(f"- **Redis:** `{ver['redis']}`; `{ver['benchmark']}`")
     w(f"- **memcached:** `{ver['memcached']}`")
     w(f"- **Run:** `{ctx['invocation']}` ({args.rounds} rounds, ~{args.seconds:g} s per "
@@ -764,8 +795,9 @@ def render(args, ctx):
     w("\nCPU % is CPU time over wall time (200 % = both CPUs). \"Other processes\" is the "
       "machine's busy time (`/proc/stat`, interrupts included) minus the server's and "
       "redis-benchmark's: anything else that ran during the run, plus interrupt work the "
-      "kernel did not charge to either. Large values mean a busy machine: a run above "
-      f"{args.max_other:g} % is repeated up to {args.retries} times and the last attempt kept "
+      "kernel did not charge to either. Large values mean a busy machine: each round waits "
+      f"(up to {args.quiet_wait:g} s) for the machine to fall below {args.max_other:g} %, and a "
+      f"run above it is repeated up to {args.retries} times and the last attempt kept "
       f"({sum(r['retries'] for r in ctx['runs'])} repeats in this report; the highest value "
       f"kept is {max(r['other_cpu_pct'] for r in ctx['runs']):.0f} %).\n")
 
@@ -846,7 +878,7 @@ def target_notes(args, s, cases):
     p1 = [c for c in cases if c[1] == 1 and c[2] == 1]
     if p1:
         loads = [s[c + (k,)]["client_cpu_pct"] for c in p1 for k in ("respcache", "redis")]
-        if min(loads) >= 90:
+        if min(loads) >= 85:
             note = (f"At -P 1 the single redis-benchmark thread ran at {min(loads):.0f}–"
                     f"{max(loads):.0f} % CPU against both servers: those rows are bound by the "
                     "load generator on this 2-CPU machine as much as by the server.")
@@ -1011,14 +1043,18 @@ def parse_args():
     ap.add_argument("--pipelines", default="1,16")
     ap.add_argument("--tests", default="SET,GET,PUT")
     ap.add_argument("--threads", type=int, default=0, help="respcache --threads (0: its default)")
+    ap.add_argument("--respcache-args", default="", type=shlex.split,
+                    help="more respcache flags, one string: --respcache-args '--io-model shared'")
     ap.add_argument("--entries", type=int, default=1000000)
     ap.add_argument("--idle-conns", type=int, default=9000)
     ap.add_argument("--max-other", type=float, default=20.0,
                     help="repeat a run when other processes used more CPU %% than this")
+    ap.add_argument("--quiet-wait", type=float, default=60.0,
+                    help="seconds to wait for a quiet machine before each round and repeat")
     ap.add_argument("--retries", type=int, default=3, help="repeats allowed per run")
     ap.add_argument("--retry-budget", type=int, default=15, help="repeats allowed in all")
     ap.add_argument("--no-sensitivity", dest="sensitivity", action="store_false",
-                    help="skip the respcache --threads 1 server and the 2-client-thread cases")
+                    help="skip the respcache --threads 1 server and the 2-client-process cases")
     ap.add_argument("--profile", choices=("auto", "always", "never"), default="auto",
                     help="profile respcache when a target is missed (auto), always, or never")
     ap.add_argument("--profile-top", type=int, default=15)
@@ -1051,6 +1087,7 @@ def main():
         binary = os.path.join(workdir, "respcache")
         shutil.copy2(args.binary, binary)
         print("== throughput, latency, CPU per request", flush=True)
+        wait_until_quiet(args, "the start")
         runs, cases, commands, profile, servers = throughput_rounds(args, binary, workdir)
         try:
             rc_threads = servers[0].info().get("server_threads", "?")
@@ -1082,7 +1119,7 @@ def main():
             server_argv[srv.kind] = a
         ctx = {"summary": summary, "runs": runs, "memory": memory, "idle": idle,
                "targets": targets, "profile": prof, "profile_note": note,
-               "machine": machine(), "versions": versions(binary), "commands": commands,
+               "machine": machine(), "versions": versions(binary, args), "commands": commands,
                "server_argv": server_argv, "cases": cases,
                "rc_threads": rc_threads, "load_start": load_start,
                "elapsed": time.time() - started,
