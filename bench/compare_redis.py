@@ -196,11 +196,14 @@ class Server:
                 self.proc.wait()
 
 
-def respcache_argv(binary, threads, extra=()):
+def respcache_argv(binary, args, threads=None):
+    """respcache's command line for a port; threads None means --threads as given (or not)."""
+    threads = args.threads if threads is None else threads
+
     def argv(port):
         a = [binary, "--bind", "127.0.0.1", "--port", str(port), "--maxmemory", "2gb",
              "--log-level", "warn"]
-        return a + (["--threads", str(threads)] if threads else []) + list(extra)
+        return a + (["--threads", str(threads)] if threads else []) + args.respcache_args
     return argv
 
 
@@ -337,11 +340,11 @@ def throughput_rounds(args, binary, workdir):
     cases = [(t, p, 1) for p in args.pipelines for t in args.tests]
     if args.sensitivity:
         cases += [(t, 1, 2) for t in args.tests]
-    servers = [Server("respcache", respcache_argv(binary, args.threads, args.respcache_args), workdir),
+    servers = [Server("respcache", respcache_argv(binary, args), workdir),
                Server("redis", redis_argv(workdir), workdir)]
     try:
         if args.sensitivity:
-            servers.append(Server("respcache-1t", respcache_argv(binary, 1, args.respcache_args), workdir))
+            servers.append(Server("respcache-1t", respcache_argv(binary, args, 1), workdir))
         for s in servers:
             bench.preload(s)
         print(f"preloaded {args.keyspace} keys on every server", flush=True)
@@ -502,7 +505,7 @@ def callgrind_profile(args, binary, bench, workdir):
         out = os.path.join(workdir, f"callgrind-P{p}.out")
         port = free_port()
         vg = subprocess.Popen(["valgrind", "--tool=callgrind", f"--callgrind-out-file={out}"] +
-                              respcache_argv(binary, args.threads, args.respcache_args)(port),
+                              respcache_argv(binary, args)(port),
                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         time.sleep(5)
         fake = type("Peer", (), {"port": port, "kind": "respcache"})()
@@ -530,7 +533,7 @@ def memory_per_entry(args, binary, workdir):
     value = lambda i: (b"v%08d" % i).ljust(args.value_size, b"x")  # noqa: E731
     key = lambda i: b"key:%08d" % i  # noqa: E731, 12 bytes
     out = []
-    for kind, argv in (("respcache", respcache_argv(binary, args.threads, args.respcache_args)),
+    for kind, argv in (("respcache", respcache_argv(binary, args)),
                        ("redis", redis_argv(workdir)), ("memcached", memcached_argv)):
         s = Server(kind, argv, workdir)
         try:
@@ -579,7 +582,7 @@ def memcached_items(port):
 
 def idle_connections(args, binary, workdir):
     out = []
-    for kind, argv in (("respcache", respcache_argv(binary, args.threads, args.respcache_args)),
+    for kind, argv in (("respcache", respcache_argv(binary, args)),
                        ("redis", redis_argv(workdir))):
         s = Server(kind, argv, workdir)
         conns = []
@@ -653,8 +656,8 @@ def chart(summary, cases, path, args):
         ax.legend(fontsize=8)
     fig.suptitle(f"respcache vs redis-server: {args.clients} clients, {args.value_size}-byte "
                  f"values, {args.keyspace} keys, {args.rounds} rounds (bars: median, whiskers: "
-                 "min-max, log scale; \"2 bench procs\": two redis-benchmark processes; last line of "
-                 "each label: respcache / Redis)", fontsize=10)
+                 "min-max, log scale; \"2 bench procs\": two redis-benchmark processes; "
+                 "last line of each label: respcache / Redis)", fontsize=10)
     fig.tight_layout()
     fig.savefig(path, dpi=110)
     plt.close(fig)
