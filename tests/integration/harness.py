@@ -122,6 +122,25 @@ def read_until_quiet(sock, quiet=0.15, limit=10.0):
     return b"".join(chunks), closed
 
 
+def read_until_closed(sock, limit=10.0):
+    """Everything the peer sends until it closes (or resets) the connection, waiting at most
+    `limit` seconds. Returns (bytes, closed)."""
+    sock.settimeout(limit)
+    chunks = []
+    deadline = time.time() + limit
+    while time.time() < deadline:
+        try:
+            data = sock.recv(1 << 16)
+        except ConnectionResetError:
+            return b"".join(chunks), True
+        except socket.timeout:
+            break
+        if not data:
+            return b"".join(chunks), True
+        chunks.append(data)
+    return b"".join(chunks), False
+
+
 class RespReader:
     """Reads whole RESP2 replies from a socket (for tests that need exact framing)."""
 

@@ -19,23 +19,6 @@ BINARY = None
 
 
 
-def read_until_closed(sock, limit=10.0):
-    """Everything the peer sends until it closes; fails the test if it stays open."""
-    sock.settimeout(limit)
-    chunks = []
-    deadline = time.time() + limit
-    while time.time() < deadline:
-        try:
-            data = sock.recv(1 << 16)
-        except ConnectionResetError:
-            break
-        except socket.timeout:
-            raise AssertionError(f"connection still open after {limit}s; got {b''.join(chunks)!r}")
-        if not data:
-            break
-        chunks.append(data)
-    return b"".join(chunks)
-
 
 def reset_close(sock):
     """Closes with RST instead of FIN (SO_LINGER on, zero timeout)."""
@@ -156,7 +139,9 @@ class RawSocketTest(unittest.TestCase):
                     bad = server.connect()
                     try:
                         bad.sendall(b"PING\r\n" + garbage)
-                        got.append(read_until_closed(bad))
+                        data, closed = harness.read_until_closed(bad)
+                        self.assertTrue(closed, f"{garbage[:40]!r}: connection still open")
+                        got.append(data)
                     finally:
                         bad.close()
                 data, expected = got

@@ -18,23 +18,6 @@ BINARY = None
 EXIT_TIMEOUT = 10.0
 
 
-def read_until_closed(sock, limit=EXIT_TIMEOUT + 5):
-    """Everything the peer sends until it closes (or resets). Returns (bytes, closed)."""
-    sock.settimeout(limit)
-    chunks = []
-    deadline = time.time() + limit
-    while time.time() < deadline:
-        try:
-            data = sock.recv(1 << 16)
-        except ConnectionResetError:
-            return b"".join(chunks), True
-        except socket.timeout:
-            break
-        if not data:
-            return b"".join(chunks), True
-        chunks.append(data)
-    return b"".join(chunks), False
-
 
 class ShutdownTest(unittest.TestCase):
     def setUp(self):
@@ -97,7 +80,7 @@ class ShutdownTest(unittest.TestCase):
             first += chunk
         self.server.proc.send_signal(sig)
         signalled_at = time.time()
-        rest, closed = read_until_closed(sock)
+        rest, closed = harness.read_until_closed(sock, EXIT_TIMEOUT + 5)
         sender.join(EXIT_TIMEOUT)
         sock.close()
         self.assertTrue(closed, "server left the connection open after the signal")
@@ -142,7 +125,7 @@ class ShutdownTest(unittest.TestCase):
             got += chunk
         self.server.proc.send_signal(signal.SIGTERM)
         signalled_at = time.time()
-        rest, closed = read_until_closed(sock)
+        rest, closed = harness.read_until_closed(sock, EXIT_TIMEOUT + 5)
         stop.set()
         sender.join(EXIT_TIMEOUT)
         sock.close()
@@ -163,7 +146,7 @@ class ShutdownTest(unittest.TestCase):
         self.assertEqual(first, b"+")
         self.server.proc.send_signal(signal.SIGTERM)
         signalled_at = time.time()
-        rest, closed = read_until_closed(sock)
+        rest, closed = harness.read_until_closed(sock, EXIT_TIMEOUT + 5)
         sock.close()
         self.assertTrue(closed, "server left the connection open after SIGTERM")
         self.assertEqual(self.assert_ok_prefix(first + rest, count), count)
@@ -179,7 +162,7 @@ class ShutdownTest(unittest.TestCase):
         time.sleep(0.1)
         self.check_exit(signal.SIGTERM)
         for s in idle + [half, used]:
-            data, closed = read_until_closed(s, limit=2)
+            data, closed = harness.read_until_closed(s, limit=2)
             self.assertTrue(closed, "connection still open after the server exited")
             self.assertEqual(data, b"", "unexpected bytes to an idle or half-sent client")
             s.close()

@@ -40,7 +40,6 @@ class ServerState {
   const storage::Cache& cache() const { return cache_; }
 
   WorkerStats& worker_stats(std::size_t worker) { return workers_[worker]; }
-  std::size_t worker_count() const { return config_.threads; }
 
   struct Totals {
     std::uint64_t commands_processed = 0;
