@@ -8,6 +8,7 @@ set -euo pipefail
 packages=(
   build-essential cmake pkg-config clang libclang-rt-dev
   libasio-dev libfmt-dev libspdlog-dev libcli11-dev libgtest-dev libgmock-dev libxxhash-dev
+  libsimdjson-dev libhttp-parser-dev
   redis-server redis-tools python3 python3-redis curl
 )
 if [ "${1:-}" = "--bench" ]; then

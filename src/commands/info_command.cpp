@@ -14,6 +14,7 @@
 
 #include "command_support.hpp"
 #include "handlers.hpp"
+#include "respcache/commands/command_table.hpp"
 
 namespace respcache::commands {
 namespace {
@@ -138,32 +139,51 @@ void keyspace_section(CommandContext& ctx, Out& out) {
   }
 }
 
+// As in Redis: calls and microseconds per command, for the commands that have run.
+void commandstats_section(CommandContext& ctx, Out& out) {
+  const ServerState::Totals totals = ctx.server.totals();
+  const auto commands = all_commands();
+  line(out, "# Commandstats");
+  for (std::size_t c = 0; c < commands.size(); ++c) {
+    const std::uint64_t calls = totals.command_calls[c];
+    if (calls == 0) continue;
+    const std::uint64_t usec = totals.command_nanos[c] / 1000;
+    line(out, "cmdstat_{}:calls={},usec={},usec_per_call={:.2f},rejected_calls=0,failed_calls=0",
+         commands[c].name, calls, usec, static_cast<double>(usec) / static_cast<double>(calls));
+  }
+}
+
 struct Section {
   std::string_view name;
   void (*write)(CommandContext&, Out&);
+  bool in_default;  ///< shown by a bare INFO; the others only when named or with "all"
 };
 
-constexpr std::array<Section, 8> kSections = {{
-    {"server", server_section},
-    {"clients", clients_section},
-    {"memory", memory_section},
-    {"persistence", persistence_section},
-    {"stats", stats_section},
-    {"replication", replication_section},
-    {"cpu", cpu_section},
-    {"keyspace", keyspace_section},
+constexpr std::array<Section, 9> kSections = {{
+    {"server", server_section, true},
+    {"clients", clients_section, true},
+    {"memory", memory_section, true},
+    {"persistence", persistence_section, true},
+    {"stats", stats_section, true},
+    {"replication", replication_section, true},
+    {"cpu", cpu_section, true},
+    {"commandstats", commandstats_section, false},
+    {"keyspace", keyspace_section, true},
 }};
 
 }  // namespace
 
 void cmd_info(CommandContext& ctx) {
-  // No argument, "default", "all" and "everything" mean every section; otherwise the named
-  // ones, in the server's order. Unknown names contribute nothing, as in Redis.
-  bool all = ctx.argc() == 1;
+  // No argument and "default" mean the default sections; "all" and "everything" every
+  // section; otherwise the named ones, in the server's order. Unknown names contribute
+  // nothing, as in Redis.
+  bool all = false;
+  bool defaults = ctx.argc() == 1;
   std::array<bool, kSections.size()> wanted{};
   for (std::size_t i = 1; i < ctx.argc(); ++i) {
     const std::string_view arg = ctx.args[i];
-    if (iequals(arg, "all") || iequals(arg, "everything") || iequals(arg, "default")) all = true;
+    if (iequals(arg, "all") || iequals(arg, "everything")) all = true;
+    if (iequals(arg, "default")) defaults = true;
     for (std::size_t s = 0; s < kSections.size(); ++s) {
       if (iequals(arg, kSections[s].name)) wanted[s] = true;
     }
@@ -171,7 +191,7 @@ void cmd_info(CommandContext& ctx) {
   Out out;
   bool first = true;
   for (std::size_t s = 0; s < kSections.size(); ++s) {
-    if (!all && !wanted[s]) continue;
+    if (!all && !wanted[s] && !(defaults && kSections[s].in_default)) continue;
     if (!first) out.append(std::string_view("\r\n"));
     first = false;
     kSections[s].write(ctx, out);

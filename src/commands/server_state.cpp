@@ -23,6 +23,13 @@ ServerState::Totals ServerState::totals() const {
     t.keyspace_misses += w.keyspace_misses.load(std::memory_order_relaxed);
     t.net_input_bytes += w.net_input_bytes.load(std::memory_order_relaxed);
     t.net_output_bytes += w.net_output_bytes.load(std::memory_order_relaxed);
+    for (std::size_t c = 0; c < kMaxCommands; ++c) {
+      t.command_calls[c] += w.command_calls[c].load(std::memory_order_relaxed);
+      t.command_nanos[c] += w.command_nanos[c].load(std::memory_order_relaxed);
+    }
+    for (std::size_t b = 0; b < kLatencyBucketCount; ++b) {
+      t.latency_buckets[b] += w.latency_buckets[b].load(std::memory_order_relaxed);
+    }
   }
   return t;
 }
@@ -59,6 +66,9 @@ void ServerState::reset_stats() {
     w.keyspace_misses.store(0, std::memory_order_relaxed);
     w.net_input_bytes.store(0, std::memory_order_relaxed);
     w.net_output_bytes.store(0, std::memory_order_relaxed);
+    for (auto& c : w.command_calls) c.store(0, std::memory_order_relaxed);
+    for (auto& c : w.command_nanos) c.store(0, std::memory_order_relaxed);
+    for (auto& b : w.latency_buckets) b.store(0, std::memory_order_relaxed);
   }
   total_connections_received.store(0, std::memory_order_relaxed);
   rejected_connections.store(0, std::memory_order_relaxed);

@@ -4,7 +4,7 @@
 
 #include <asio/post.hpp>
 
-#include "respcache/server/resp_session.hpp"
+#include "respcache/server/protocol_detector.hpp"
 #include "respcache/server/worker.hpp"
 
 namespace respcache::server {
@@ -33,7 +33,6 @@ void Connection::start() {
     close();
     return;
   }
-  session_ = std::make_unique<RespSession>(worker_.state());
   pump();
 }
 
@@ -87,6 +86,11 @@ void Connection::pump() {
 // Returns true if it made progress (consumed input or produced replies).
 bool Connection::execute_buffered() {
   if (in_.empty() || close_after_write_) return false;
+  if (!session_) {  // the first bytes decide the protocol, once
+    const Protocol protocol = detect_protocol(in_.view());
+    if (protocol == Protocol::kUndecided) return false;
+    session_ = make_session(protocol, worker_.state());
+  }
   if (out_.capacity() == 0) out_ = worker_.buffers().acquire();
   const Session::Result result =
       session_->on_input(in_.readable(), out_, kOutputHighWater, worker_.stats());

@@ -19,14 +19,27 @@ inline void bump(std::atomic<std::uint64_t>& counter, std::uint64_t n = 1) {
   counter.store(counter.load(std::memory_order_relaxed) + n, std::memory_order_relaxed);
 }
 
-/// Counters owned by one event-loop thread, summed by INFO. One cache line each, so threads
-/// never write to a line another thread writes.
+/// Room for per-command counters; the command table asserts it fits.
+inline constexpr std::size_t kMaxCommands = 64;
+/// Upper bounds, in microseconds, of the command latency histogram's buckets (Prometheus
+/// `le` labels); one more bucket counts everything slower.
+inline constexpr std::array<std::uint64_t, 14> kLatencyBucketsUs{
+    1, 2, 5, 10, 25, 50, 100, 250, 500, 1000, 2500, 5000, 10000, 100000};
+inline constexpr std::size_t kLatencyBucketCount = kLatencyBucketsUs.size() + 1;
+
+/// Counters owned by one event-loop thread, summed by INFO and /metrics. Aligned to a cache
+/// line, so threads never write to a line another thread writes.
 struct alignas(64) WorkerStats {
   std::atomic<std::uint64_t> commands_processed{0};
   std::atomic<std::uint64_t> keyspace_hits{0};
   std::atomic<std::uint64_t> keyspace_misses{0};
   std::atomic<std::uint64_t> net_input_bytes{0};
   std::atomic<std::uint64_t> net_output_bytes{0};
+  /// Indexed by the command's position in the command table.
+  std::array<std::atomic<std::uint64_t>, kMaxCommands> command_calls{};
+  std::array<std::atomic<std::uint64_t>, kMaxCommands> command_nanos{};
+  /// Time spent executing each command, bucketed by kLatencyBucketsUs.
+  std::array<std::atomic<std::uint64_t>, kLatencyBucketCount> latency_buckets{};
 };
 
 /// State shared by every connection: the configuration, the cache, counters. Created by app,
@@ -47,12 +60,18 @@ class ServerState {
     std::uint64_t keyspace_misses = 0;
     std::uint64_t net_input_bytes = 0;
     std::uint64_t net_output_bytes = 0;
+    std::array<std::uint64_t, kMaxCommands> command_calls{};
+    std::array<std::uint64_t, kMaxCommands> command_nanos{};
+    std::array<std::uint64_t, kLatencyBucketCount> latency_buckets{};
   };
   Totals totals() const;
 
   std::uint64_t next_client_id() { return next_client_id_.fetch_add(1, std::memory_order_relaxed); }
 
   std::atomic<std::int64_t> connected_clients{0};
+  /// The subset of connected_clients that speak HTTP; the rest speak RESP (or have not sent
+  /// anything yet).
+  std::atomic<std::int64_t> http_clients{0};
   std::atomic<std::uint64_t> total_connections_received{0};
   std::atomic<std::uint64_t> rejected_connections{0};
   /// Bytes held by connection buffers (in use or pooled); part of the memory budget.

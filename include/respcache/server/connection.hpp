@@ -48,7 +48,7 @@ class Connection : public std::enable_shared_from_this<Connection> {
 
   asio::ip::tcp::socket socket_;
   Worker& worker_;
-  std::unique_ptr<Session> session_;
+  std::unique_ptr<Session> session_;  // RESP or HTTP, made once the first bytes arrive
   protocol::ByteBuffer in_;
   protocol::ByteBuffer out_;
   bool input_drained_ = false;      // the last read came back short: wait before reading again

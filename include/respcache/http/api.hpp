@@ -1,0 +1,32 @@
+#pragma once
+
+#include "respcache/commands/client_state.hpp"
+#include "respcache/commands/server_state.hpp"
+#include "respcache/http/request_parser.hpp"
+#include "respcache/protocol/byte_buffer.hpp"
+
+namespace respcache::http {
+
+/// What a request may touch: the same server, client and per-thread counters a RESP
+/// command gets.
+struct ApiContext {
+  commands::ServerState& server;
+  commands::ClientState& client;
+  commands::WorkerStats& stats;
+};
+
+/// The key-value-cache challenge's API, plus health and metrics:
+///   POST /put {"key": K, "value": V}  -> 200 {"status":"OK","message":"Key inserted/updated
+///   successfully."} GET /get?key=K                    -> 200 {"status":"OK","key":K,"value":V}
+///                                        or 200 {"status":"ERROR","message":"Key not found."}
+///   GET /health                       -> 200 {"status":"OK"}
+///   GET /metrics                      -> Prometheus text
+/// /put and /get run the very PUT and GET commands RESP clients send, through the same
+/// dispatcher, so limits, eviction, error texts and statistics are shared and an entry
+/// written by either protocol is read by the other.
+///
+/// Appends the whole response to `out`. Returns true when the connection must close after
+/// it (the client asked to, or HTTP/1.0 without keep-alive).
+bool handle_request(const Request& request, ApiContext& ctx, protocol::ByteBuffer& out);
+
+}  // namespace respcache::http

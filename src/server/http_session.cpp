@@ -1,0 +1,59 @@
+#include "respcache/server/http_session.hpp"
+
+#include "respcache/http/api.hpp"
+#include "respcache/http/response.hpp"
+
+namespace respcache::server {
+
+http::RequestLimits http_limits_from(const config::Config& config) {
+  http::RequestLimits limits;
+  // Room for the largest key percent-encoded (3 bytes per byte) in a GET's URL, plus
+  // ordinary headers.
+  limits.max_header_bytes = 3 * config.max_key_size + 16 * 1024;
+  // The largest key and value as JSON strings, allowing for escapes of some of their
+  // bytes, plus the object around them. Larger bodies get 413 before they are buffered.
+  limits.max_body_bytes = 2 * (config.max_key_size + config.max_value_size) + 1024;
+  return limits;
+}
+
+HttpSession::HttpSession(commands::ServerState& server)
+    : server_(server), parser_(http_limits_from(server.config())) {
+  client_.id = server.next_client_id();
+  server_.http_clients.fetch_add(1, std::memory_order_relaxed);
+}
+
+HttpSession::~HttpSession() { server_.http_clients.fetch_sub(1, std::memory_order_relaxed); }
+
+Session::Result HttpSession::on_input(std::span<char> input, protocol::ByteBuffer& out,
+                                      std::size_t output_limit, commands::WorkerStats& stats) {
+  Result result;
+  while (out.size() < output_limit) {
+    const http::ParseResult parsed = parser_.parse(input.subspan(result.consumed));
+    switch (parsed.status) {
+      case http::ParseStatus::kNeedMore:
+        if (parsed.send_continue) out.append("HTTP/1.1 100 Continue\r\n\r\n");
+        return result;
+      case http::ParseStatus::kError: {
+        http::ResponseOptions options;
+        options.close = true;
+        http::write_json_error(out, parsed.error_status, parsed.error_message, options);
+        result.consumed = input.size();
+        result.close = true;
+        return result;
+      }
+      case http::ParseStatus::kRequest: {
+        http::ApiContext ctx{server_, client_, stats};
+        const bool close = http::handle_request(parser_.request(), ctx, out);
+        result.consumed += parsed.consumed;
+        if (close) {
+          result.close = true;
+          return result;
+        }
+        break;
+      }
+    }
+  }
+  return result;
+}
+
+}  // namespace respcache::server
