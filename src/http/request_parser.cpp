@@ -101,6 +101,15 @@ Method method_of(unsigned method) {
 
 }  // namespace
 
+// 414 when the request line alone is over the limit, else 431.
+ParseResult RequestParser::header_too_large(std::string_view input) {
+  reset_message();
+  const std::size_t line_end = input.find('\n');
+  return line_end == std::string_view::npos || line_end > limits_.max_header_bytes
+             ? error(414, "Request line too long.")
+             : error(431, "Request headers too large.");
+}
+
 void RequestParser::reset_message() {
   request_ = Request{};
   scanned_ = 0;
@@ -118,14 +127,9 @@ ParseResult RequestParser::parse(std::span<const char> bytes) {
     if (header_bytes_ == 0) {
       scanned_ = input.size();
       if (input.size() <= limits_.max_header_bytes) return {};
-      reset_message();
-      return input.find('\n') == std::string_view::npos ? error(414, "Request line too long.")
-                                                        : error(431, "Request headers too large.");
+      return header_too_large(input);
     }
-    if (header_bytes_ > limits_.max_header_bytes) {
-      reset_message();
-      return error(431, "Request headers too large.");
-    }
+    if (header_bytes_ > limits_.max_header_bytes) return header_too_large(input);
   }
 
   // The header block is complete: parse it in one call over contiguous memory.

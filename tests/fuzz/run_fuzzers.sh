@@ -10,9 +10,11 @@ seconds=${FUZZ_SECONDS:-30}
 
 cmake -S . -B "$build" -DCMAKE_BUILD_TYPE=RelWithDebInfo -DCMAKE_CXX_COMPILER=clang++ \
   -DRESPCACHE_FUZZ=ON -DRESPCACHE_BUILD_TESTS=OFF >/dev/null
-cmake --build "$build" -j"$(nproc)" --target resp_parser_fuzz resp_session_fuzz
+cmake --build "$build" -j"$(nproc)" --target resp_parser_fuzz resp_session_fuzz \
+  http_session_fuzz
 
-for target in resp_parser_fuzz resp_session_fuzz; do
+targets=(resp_parser_fuzz resp_session_fuzz http_session_fuzz)
+for target in "${targets[@]}"; do
   corpus=tests/fuzz/corpus/${target%_fuzz}
   scratch=$(mktemp -d)
   echo "=== fuzzing $target for ${seconds}s (seeds: $corpus)"
@@ -25,4 +27,4 @@ for target in resp_parser_fuzz resp_session_fuzz; do
     exit 1
   fi
 done
-echo "fuzz: 2 passed, 0 failed"
+echo "fuzz: ${#targets[@]} passed, 0 failed"

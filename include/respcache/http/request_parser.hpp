@@ -63,6 +63,7 @@ class RequestParser {
 
  private:
   void reset_message();
+  ParseResult header_too_large(std::string_view input);
 
   RequestLimits limits_;
   Request request_;
