@@ -154,5 +154,41 @@ TEST_F(AllocationTest, SteadyStateGetSetPutAllocateNothing) {
   EXPECT_GE(state_->totals().commands_processed, static_cast<std::uint64_t>(kBatches * 16));
 }
 
+// The HTTP API on a keep-alive connection: POST /put and GET /get through the request
+// framer, simdjson, the dispatcher and the JSON encoder, after warm-up, allocate nothing.
+TEST_F(AllocationTest, SteadyStateHttpPutAndGetAllocateNothing) {
+  if (!RESPCACHE_COUNT_ALLOCATIONS) GTEST_SKIP() << "allocation counting is off under sanitizers";
+  const std::string value(256, 'v');  // the challenge's largest value
+  const std::string body = R"({"key":"http:1","value":")" + value + R"("})";
+  const std::string put =
+      "POST /put HTTP/1.1\r\nHost: t\r\nContent-Type: application/json\r\n"
+      "Content-Length: " +
+      std::to_string(body.size()) + "\r\n\r\n" + body;
+  const std::string get = "GET /get?key=http%3A1 HTTP/1.1\r\nHost: t\r\n\r\n";
+  const std::string put_reply_body =
+      R"({"status":"OK","message":"Key inserted/updated successfully."})";
+  const std::string get_reply_body = R"({"status":"OK","key":"http:1","value":")" + value + R"("})";
+  auto reply_size = [](const std::string& reply_body) {
+    return std::string("HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: ")
+               .size() +
+           std::to_string(reply_body.size()).size() + 4 + reply_body.size();
+  };
+  std::string batch;
+  std::size_t reply_bytes = 0;
+  for (int i = 0; i < 4; ++i) {
+    batch += put + get;
+    reply_bytes += reply_size(put_reply_body) + reply_size(get_reply_body);
+  }
+  const long at_start = g_allocations.load();
+  for (int i = 0; i < 200; ++i) round_trip(batch, reply_bytes);
+  ASSERT_GT(g_allocations.load(), at_start);
+  ASSERT_NE(std::string_view(reply_, reply_bytes).find(get_reply_body), std::string_view::npos);
+  const long before = g_allocations.load();
+  constexpr int kBatches = 2000;
+  for (int i = 0; i < kBatches; ++i) round_trip(batch, reply_bytes);
+  EXPECT_EQ(g_allocations.load() - before, 0)
+      << "allocations during " << kBatches * 8 << " HTTP requests";
+}
+
 }  // namespace
 }  // namespace respcache
