@@ -19,6 +19,7 @@ bool iequals(std::string_view a, std::string_view b) {
 struct HeaderScan {
   std::string_view url;
   std::string_view field;
+  std::string_view authorization;
   bool expect_continue = false;
   bool headers_complete = false;
 };
@@ -47,6 +48,8 @@ int on_header_value(http_parser* parser, const char* at, std::size_t length) {
   HeaderScan& scan = scan_of(parser);
   if (iequals(scan.field, "expect") && iequals(std::string_view(at, length), "100-continue")) {
     scan.expect_continue = true;
+  } else if (iequals(scan.field, "authorization")) {
+    scan.authorization = std::string_view(at, length);
   }
   return 0;
 }
@@ -171,6 +174,7 @@ ParseResult RequestParser::parse(std::span<const char> bytes) {
     request_.query = request_.query.substr(0, request_.query.find('#'));
   }
   request_.body = input.substr(consumed - body_bytes, body_bytes);
+  request_.authorization = scan.authorization;
   request_.keep_alive = http_should_keep_alive(&parser) != 0;
   request_.http_1_0 = parser.http_major == 1 && parser.http_minor == 0;
   ParseResult result;

@@ -15,8 +15,9 @@ struct Request {
   std::string_view path;   ///< the target up to '?'
   std::string_view query;  ///< after '?', without a fragment; empty when absent
   std::string_view body;
-  bool keep_alive = true;  ///< HTTP/1.1 unless "Connection: close"; 1.0 only if asked
-  bool http_1_0 = false;   ///< answer with "Connection: keep-alive" when keeping a 1.0 client
+  std::string_view authorization;  ///< the Authorization header's value, if sent
+  bool keep_alive = true;          ///< HTTP/1.1 unless "Connection: close"; 1.0 only if asked
+  bool http_1_0 = false;  ///< answer with "Connection: keep-alive" when keeping a 1.0 client
 };
 
 /// Bounds on one request; a request past them is answered with an error and the connection

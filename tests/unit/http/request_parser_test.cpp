@@ -101,6 +101,13 @@ TEST(RequestParser, FramesPipelinedRequestsInOrder) {
   EXPECT_EQ(o.requests[5].body, "{}");
 }
 
+TEST(RequestParser, KeepsTheAuthorizationHeader) {
+  RequestParser parser;
+  const std::string input = "GET /get?key=k HTTP/1.1\r\nauthorization: Bearer s3cret\r\n\r\n";
+  ASSERT_EQ(parser.parse({input.data(), input.size()}).status, ParseStatus::kRequest);
+  EXPECT_EQ(parser.request().authorization, "Bearer s3cret");
+}
+
 TEST(RequestParser, AcceptsBareLineFeeds) {
   const Outcome o = feed_every_split("GET /health HTTP/1.1\nHost: h\n\n");
   ASSERT_EQ(o.requests.size(), 1u);
