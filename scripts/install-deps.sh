@@ -12,7 +12,7 @@ packages=(
   redis-server redis-tools python3 python3-redis curl
 )
 if [ "${1:-}" = "--bench" ]; then
-  packages+=(libbenchmark-dev memcached python3-matplotlib strace linux-perf)
+  packages+=(libbenchmark-dev memcached python3-matplotlib strace linux-perf wrk)
 fi
 missing=()
 for p in "${packages[@]}"; do
