@@ -14,7 +14,6 @@ import string
 import subprocess
 import sys
 import time
-import unittest
 import urllib.parse
 
 try:
@@ -323,6 +322,14 @@ class HttpMetricsTest(HttpTestCase):
         self.assertGreater(delta("respcache_net_input_bytes_total"), 0)
         self.assertGreater(delta("respcache_net_output_bytes_total"), 0)
         self.assertGreater(delta("respcache_connections_received_total"), 0)
+
+    def test_value_larger_than_the_whole_budget_is_507(self):
+        conn = self.client()
+        huge = put_body("m:huge", "h" * (5 << 20))  # over the 4 MiB budget on its own
+        status, response, body = self.call(conn, "POST", "/put", huge)
+        self.assert_json_error(status, response, body, 507)
+        self.assertIn("OOM", json.loads(body)["message"])
+        self.assertEqual(self.call(conn, "GET", "/get?key=m:huge")[2], NOT_FOUND)
 
     def test_expiry_and_eviction_counters(self):
         conn = self.client()

@@ -10,7 +10,6 @@ import http.client
 import subprocess
 import threading
 import time
-import unittest
 import urllib.parse
 
 import harness
