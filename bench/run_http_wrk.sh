@@ -9,12 +9,13 @@
 # so every GET hits (bench/wrk_get.lua counts and reports any that does not). PUT bodies come
 # from bench/wrk_put.lua: keys and values of up to 256 characters.
 # Prints a Markdown section (machine, commands, a table of requests/s, latency percentiles
-# from wrk --latency, and server CPU per request) ready for bench/RESULTS.md; wrk's own output
-# is kept in the folder it names. wrk and the server share the machine's CPUs: run it on a
+# from wrk --latency, and server CPU per request) for bench/RESULTS.extra.md, which
+# run_compare.sh appends to the bench/RESULTS.md it rewrites; wrk's own output is kept in the
+# folder it names. wrk and the server share the machine's CPUs: run it on a
 # quiet machine, and read the CPU column with that in mind.
 set -euo pipefail
 
-usage() { sed -n '2,14p' "$0" | sed 's/^# \{0,1\}//'; exit "${1:-0}"; }
+usage() { sed -n '2,15p' "$0" | sed 's/^# \{0,1\}//'; exit "${1:-0}"; }
 
 [ $# -ge 1 ] || usage 1
 case "$1" in -h | --help) usage 0 ;; esac
