@@ -1,7 +1,5 @@
 #include "respcache/storage/cache.hpp"
 
-#include <xxhash.h>
-
 #include <random>
 #include <stdexcept>
 
@@ -18,12 +16,13 @@ Cache::Cache(const CacheOptions& options)
     throw std::invalid_argument("shard count must be a power of two");
   }
   std::random_device random;
-  seed_ = options.hash_seed != 0 ? options.hash_seed
-                                 : (static_cast<std::uint64_t>(random()) << 32) ^ random();
+  hasher_.seed = options.hash_seed != 0 ? options.hash_seed
+                                        : (static_cast<std::uint64_t>(random()) << 32) ^ random();
   shards_ = std::make_unique<Shard[]>(shard_count_);
   const std::size_t per_shard = options.initial_capacity / shard_count_;
   for (std::size_t i = 0; i < shard_count_; ++i) {
-    shards_[i].init(this, per_shard, options.eviction_samples, seed_ + i * 0x9E3779B97F4A7C15ULL);
+    shards_[i].init(this, hasher_, per_shard, options.eviction_samples,
+                    hasher_.seed + i * 0x9E3779B97F4A7C15ULL);
   }
 }
 
@@ -32,26 +31,26 @@ Cache::~Cache() {
 }
 
 Cache::Hashed Cache::locate(std::string_view key) const {
-  const std::uint64_t hash = XXH3_64bits_withSeed(key.data(), key.size(), seed_);
-  // The top bits pick the shard and the low bits the bucket, so the two stay independent.
+  const std::uint64_t hash = hasher_(key);
+  // Bits 40..45 pick the shard, the low 32 bits the home slot and the top 6 bits the slot's
+  // tag, so the three stay independent.
   return {hash, shards_[(hash >> 40) & shard_mask_]};
 }
 
 bool Cache::read(std::string_view key, ReadFn fn) {
   const Hashed h = locate(key);
-  return h.shard.read(static_cast<std::uint32_t>(h.full), key, clock_->now_ms(), fn);
+  return h.shard.read(h.full, key, clock_->now_ms(), fn);
 }
 
 bool Cache::contains(std::string_view key) {
   const Hashed h = locate(key);
-  return h.shard.contains(static_cast<std::uint32_t>(h.full), key, clock_->now_ms());
+  return h.shard.contains(h.full, key, clock_->now_ms());
 }
 
 WriteStatus Cache::update(std::string_view key, UpdateFn fn) {
   const Hashed h = locate(key);
   bool over_budget = false;
-  const WriteStatus status =
-      h.shard.update(static_cast<std::uint32_t>(h.full), key, clock_->now_ms(), fn, over_budget);
+  const WriteStatus status = h.shard.update(h.full, key, clock_->now_ms(), fn, over_budget);
   if (over_budget) evict_across_shards(static_cast<std::size_t>(&h.shard - shards_.get()));
   return status;
 }

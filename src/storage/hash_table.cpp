@@ -1,5 +1,7 @@
 #include "respcache/storage/hash_table.hpp"
 
+#include <malloc.h>
+
 #include <cstdlib>
 #include <cstring>
 #include <new>
@@ -7,150 +9,252 @@
 namespace respcache::storage {
 namespace {
 
-std::size_t round_up_pow2(std::size_t n) {
-  std::size_t p = 16;
-  while (p < n) p <<= 1;
-  return p;
+// Slot layout (0 is an empty slot; an occupied one is never 0, its address is not null):
+//   bits  0..47  the Entry's address
+//   bits 48..53  tag: the top 6 bits of the key's hash (independent of the shard's bits 40..45
+//                and of the home slot's bits 0..31)
+//   bits 54..63  distance from the home slot
+constexpr std::uint64_t kAddressMask = (std::uint64_t{1} << 48) - 1;
+constexpr int kTagShift = 48;
+constexpr int kDistanceShift = 54;
+constexpr std::uint64_t kDistanceOne = std::uint64_t{1} << kDistanceShift;
+
+std::uint64_t tag_of(std::uint64_t hash) { return hash >> 58; }
+std::size_t distance_of(std::uint64_t slot) { return slot >> kDistanceShift; }
+// The top 16 bits a slot holding this hash at this distance has: one compare checks both.
+std::uint64_t high_bits(std::uint64_t hash, std::size_t distance) {
+  return (std::uint64_t{distance} << (kDistanceShift - kTagShift)) | tag_of(hash);
+}
+Entry* entry_of(std::uint64_t slot) { return reinterpret_cast<Entry*>(slot & kAddressMask); }
+std::uint64_t address_of(const Entry* entry) { return reinterpret_cast<std::uintptr_t>(entry); }
+
+// Lemire's fast range reduction of the hash's low 32 bits: any capacity below 2^32, no
+// division, and as uniform as a modulo.
+std::size_t home_of(std::uint64_t hash, std::size_t capacity) {
+  return static_cast<std::size_t>(((hash & 0xFFFFFFFFU) * capacity) >> 32);
+}
+std::size_t next(std::size_t index, std::size_t capacity) {
+  return index + 1 == capacity ? 0 : index + 1;
+}
+
+bool key_equals(const Entry* entry, std::string_view key) {
+  return entry->key_len() == key.size() &&
+         (key.empty() || std::memcmp(entry->data(), key.data(), key.size()) == 0);
+}
+
+std::size_t capacity_for(std::size_t keys) {
+  const std::size_t capacity =
+      (keys * HashTable::kMaxLoadDen + HashTable::kMaxLoadNum - 1) / HashTable::kMaxLoadNum;
+  return capacity < HashTable::kMinCapacity ? HashTable::kMinCapacity : capacity;
 }
 
 }  // namespace
 
-void HashTable::FreeDeleter::operator()(Entry** p) const { std::free(p); }
+void HashTable::FreeDeleter::operator()(std::uint64_t* p) const { std::free(p); }
 
-HashTable::HashTable(std::size_t initial_buckets) { reserve(initial_buckets); }
+HashTable::HashTable(KeyHasher hasher, std::size_t keys) { reset(hasher, keys); }
 
 HashTable::~HashTable() {
   // Entries are owned by the shard, which frees them through clear() before this runs.
 }
 
-void HashTable::reserve(std::size_t keys) {
-  if (size_ != 0) return;
-  const std::size_t count = round_up_pow2(keys);
-  // calloc, not new[]: a large array comes from fresh zero pages that cost no RSS until a
-  // bucket is used, and nothing zeroes it on the request path.
-  auto* slots = static_cast<Entry**>(std::calloc(count, sizeof(Entry*)));
-  if (slots == nullptr) throw std::bad_alloc();
-  main_.slots.reset(slots);
-  main_.mask = count - 1;
-  next_ = {};
-  rehash_pos_ = 0;
+bool HashTable::reset(KeyHasher hasher, std::size_t keys) {
+  if (size() != 0) return false;
+  Array fresh;
+  if (!allocate(fresh, capacity_for(keys))) throw std::bad_alloc();
+  hasher_ = hasher;
+  main_ = std::move(fresh);
+  old_ = {};
+  cursor_ = 0;
+  return true;
 }
 
-Entry** HashTable::slot_for(const Entry* entry) {
-  const std::size_t index = entry->hash & main_.mask;
-  if (rehashing() && index < rehash_pos_) return &next_.slots[entry->hash & next_.mask];
-  return &main_.slots[index];
+// calloc, not new[]: a large array comes from fresh zero pages that cost no RSS until a slot
+// is used, and nothing zeroes it on the request path.
+bool HashTable::allocate(Array& array, std::size_t capacity) {
+  auto* slots = static_cast<std::uint64_t*>(std::calloc(capacity, sizeof(std::uint64_t)));
+  if (slots == nullptr) return false;
+  array.slots.reset(slots);
+  array.capacity = capacity;
+  array.count = 0;
+  return true;
 }
 
-Entry* HashTable::find(std::uint32_t hash, std::string_view key) const {
-  const std::size_t index = hash & main_.mask;
-  Entry* e =
-      (rehashing() && index < rehash_pos_) ? next_.slots[hash & next_.mask] : main_.slots[index];
-  for (; e != nullptr; e = e->next) {
-    if (e->hash == hash && e->key_len == key.size() &&
-        (key.empty() || std::memcmp(e->data(), key.data(), key.size()) == 0)) {
-      return e;
+// Robin Hood keeps every cluster ordered by distance, so a probe can stop at the first slot
+// whose entry is closer to its home than the probe is to the key's: the key would have been
+// placed before it.
+std::size_t HashTable::find_key(const Array& array, std::uint64_t hash, std::string_view key) {
+  std::size_t index = home_of(hash, array.capacity);
+  for (std::size_t distance = 0; distance <= kMaxDistance; ++distance) {
+    const std::uint64_t slot = array.slots[index];
+    if (slot == 0 || distance_of(slot) < distance) return kNotFound;
+    if ((slot >> kTagShift) == high_bits(hash, distance) && key_equals(entry_of(slot), key)) {
+      return index;
     }
+    index = next(index, array.capacity);
   }
-  return nullptr;
+  return kNotFound;
 }
 
-void HashTable::insert(Entry* entry) {
+std::size_t HashTable::find_entry(const Array& array, std::uint64_t hash, const Entry* entry) {
+  if (array.slots == nullptr) return kNotFound;
+  const std::uint64_t wanted = (high_bits(hash, 0) << kTagShift) | address_of(entry);
+  std::size_t index = home_of(hash, array.capacity);
+  for (std::size_t distance = 0; distance <= kMaxDistance; ++distance) {
+    const std::uint64_t slot = array.slots[index];
+    if (slot == 0 || distance_of(slot) < distance) return kNotFound;
+    if (slot == wanted + distance * kDistanceOne) return index;
+    index = next(index, array.capacity);
+  }
+  return kNotFound;
+}
+
+// Robin Hood insertion as a shift: the entry goes to the first slot whose occupant is closer
+// to its home (or that is empty), and the run from there to the next empty slot moves one
+// slot on, each moved occupant one further from home. Everything is checked before anything
+// moves, so a refusal changes nothing.
+bool HashTable::insert_into(Array& array, std::uint64_t hash, Entry* entry) {
+  const std::size_t capacity = array.capacity;
+  if (array.count + 1 >= capacity) return false;  // one slot stays empty, so every probe ends
+  std::size_t index = home_of(hash, capacity);
+  std::size_t distance = 0;
+  for (std::uint64_t slot = array.slots[index]; slot != 0 && distance_of(slot) >= distance;
+       slot = array.slots[index]) {
+    index = next(index, capacity);
+    if (++distance > kMaxDistance) return false;
+  }
+  std::size_t end = index;
+  for (; array.slots[end] != 0; end = next(end, capacity)) {
+    if (distance_of(array.slots[end]) == kMaxDistance) return false;
+  }
+  while (end != index) {
+    const std::size_t previous = end == 0 ? capacity - 1 : end - 1;
+    array.slots[end] = array.slots[previous] + kDistanceOne;
+    end = previous;
+  }
+  array.slots[index] = (high_bits(hash, distance) << kTagShift) | address_of(entry);
+  ++array.count;
+  return true;
+}
+
+// Backward-shift deletion: the displaced slots after the hole move one slot back, each one
+// closer to home, until an empty slot or one already at home. No tombstones accumulate.
+void HashTable::erase_at(Array& array, std::size_t index) {
+  for (std::size_t following = next(index, array.capacity);
+       array.slots[following] != 0 && distance_of(array.slots[following]) > 0;
+       following = next(following, array.capacity)) {
+    array.slots[index] = array.slots[following] - kDistanceOne;
+    index = following;
+  }
+  array.slots[index] = 0;
+  --array.count;
+}
+
+Entry* HashTable::find(std::uint64_t hash, std::string_view key) const {
+  std::size_t index = find_key(main_, hash, key);
+  if (index != kNotFound) return entry_of(main_.slots[index]);
+  if (!resizing()) return nullptr;
+  index = find_key(old_, hash, key);
+  return index != kNotFound ? entry_of(old_.slots[index]) : nullptr;
+}
+
+bool HashTable::insert(std::uint64_t hash, Entry* entry) {
+  if ((address_of(entry) & ~kAddressMask) != 0) return false;
   maybe_grow();
-  if (rehashing()) rehash_step(kRehashBucketsPerWrite);
-  Entry** slot = slot_for(entry);
-  entry->next = *slot;
-  *slot = entry;
-  ++size_;
+  if (resizing()) migrate_some(kMigrateStepsPerWrite);
+  return insert_into(main_, hash, entry);
 }
 
-void HashTable::replace(Entry* old, Entry* fresh) {
-  Entry** link = slot_for(old);
-  while (*link != old) link = &(*link)->next;
-  fresh->next = old->next;
-  *link = fresh;
+bool HashTable::replace(std::uint64_t hash, const Entry* old, Entry* fresh) {
+  if ((address_of(fresh) & ~kAddressMask) != 0) return false;
+  for (Array* array : {&main_, &old_}) {
+    const std::size_t index = find_entry(*array, hash, old);
+    if (index == kNotFound) continue;
+    array->slots[index] = (array->slots[index] & ~kAddressMask) | address_of(fresh);
+    return true;
+  }
+  return false;  // not reached: the caller passes an entry of this table
 }
 
-void HashTable::remove(Entry* entry) {
-  Entry** link = slot_for(entry);
-  while (*link != entry) link = &(*link)->next;
-  *link = entry->next;
-  --size_;
-  if (rehashing()) rehash_step(kRehashBucketsPerWrite);
+void HashTable::remove(std::uint64_t hash, const Entry* entry) {
+  for (Array* array : {&main_, &old_}) {
+    const std::size_t index = find_entry(*array, hash, entry);
+    if (index == kNotFound) continue;
+    erase_at(*array, index);
+    break;
+  }
+  if (resizing()) migrate_some(kMigrateStepsPerWrite);
 }
 
 void HashTable::clear(FunctionRef<void(Entry*)> on_remove) {
-  if (size_ == 0) return;  // untouched buckets of a large table stay untouched pages
-  for (Buckets* buckets : {&main_, &next_}) {
-    for (std::size_t i = 0; i < buckets->count(); ++i) {
-      for (Entry* e = buckets->slots[i]; e != nullptr;) {
-        Entry* next = e->next;
-        on_remove(e);
-        e = next;
-      }
-      buckets->slots[i] = nullptr;
+  if (size() == 0) return;  // untouched pages of a large array stay untouched
+  for (Array* array : {&main_, &old_}) {
+    for (std::size_t i = 0; i < array->capacity && array->count > 0; ++i) {
+      if (array->slots[i] == 0) continue;
+      on_remove(entry_of(array->slots[i]));
+      array->slots[i] = 0;
+      --array->count;
     }
   }
-  if (rehashing()) {
-    main_ = std::move(next_);
-    next_ = {};
-    rehash_pos_ = 0;
-  }
-  size_ = 0;
+  if (resizing()) finish_resize();
 }
 
 Entry* HashTable::sample(std::minstd_rand& rng) const {
-  if (size_ == 0) return nullptr;
-  const Buckets* order[2] = {&main_, &next_};
-  if (rehashing() && (rng() & 1U) != 0) std::swap(order[0], order[1]);
-  for (const Buckets* buckets : order) {
-    const std::size_t count = buckets->count();
-    if (count == 0) continue;
-    const std::size_t start = rng() & buckets->mask;
-    for (std::size_t i = 0; i < count; ++i) {
-      Entry* e = buckets->slots[(start + i) & buckets->mask];
-      if (e == nullptr) continue;
-      // Any entry of the chain, not just its head (as Redis's dictGetRandomKey): otherwise an
-      // entry behind a long-lived one is never sampled, so never expired by the sweep.
-      std::size_t length = 0;
-      for (const Entry* c = e; c != nullptr; c = c->next) ++length;
-      for (std::size_t skip = length > 1 ? rng() % length : 0; skip > 0; --skip) e = e->next;
-      return e;
-    }
+  if (size() == 0) return nullptr;
+  // Pick the array in proportion to the entries it holds, then a slot in it.
+  const bool from_old = resizing() && rng() % size() < old_.count;
+  const Array& array = from_old ? old_ : main_;
+  const std::size_t first = from_old ? cursor_ : 0;  // below the cursor old_ is empty
+  const std::size_t span = array.capacity - first;
+  constexpr int kRandomTries = 8;
+  std::size_t index = first;
+  for (int attempt = 0; attempt < kRandomTries; ++attempt) {
+    index = first + rng() % span;
+    if (array.slots[index] != 0) return entry_of(array.slots[index]);
   }
-  return nullptr;
+  while (array.slots[index] == 0) index = next(index, array.capacity);  // count > 0: ends
+  return entry_of(array.slots[index]);
 }
 
-std::size_t HashTable::bucket_bytes() const {
-  return (main_.count() + next_.count()) * sizeof(Entry*);
+void HashTable::migrate_some(std::size_t steps) {
+  for (; steps > 0 && resizing() && old_.count > 0 && cursor_ < old_.capacity; --steps) {
+    const std::uint64_t slot = old_.slots[cursor_];
+    if (slot == 0) {
+      ++cursor_;
+      continue;
+    }
+    Entry* entry = entry_of(slot);
+    // Insert first: if the new array refused (it cannot at 4/5 load), nothing has moved.
+    if (!insert_into(main_, hasher_(entry->key()), entry)) return;
+    erase_at(old_, cursor_);  // may pull the next displaced slot into the cursor's place
+    if (old_.slots[cursor_] == 0) ++cursor_;  // nothing was pulled in: pass it in this step
+  }
+  if (resizing() && old_.count == 0) finish_resize();
+}
+
+std::size_t HashTable::index_bytes() const {
+  std::size_t bytes = 0;
+  for (const Array* array : {&main_, &old_}) {
+    // glibc keeps one size word in front of every chunk.
+    if (array->slots) bytes += malloc_usable_size(array->slots.get()) + sizeof(std::size_t);
+  }
+  return bytes;
 }
 
 void HashTable::maybe_grow() {
-  if (rehashing() || size_ < main_.count()) return;
-  const std::size_t count = main_.count() * 2;
-  auto* slots = static_cast<Entry**>(std::calloc(count, sizeof(Entry*)));
-  if (slots == nullptr) return;  // keep working with longer chains rather than fail a write
-  next_.slots.reset(slots);
-  next_.mask = count - 1;
-  rehash_pos_ = 0;
+  if (resizing() || (main_.count + 1) * kMaxLoadDen <= main_.capacity * kMaxLoadNum) return;
+  Array bigger;
+  // If this fails the table fills past its load limit until an insert is refused, rather than
+  // failing a write now.
+  if (!allocate(bigger, main_.capacity * kGrowNum / kGrowDen)) return;
+  old_ = std::move(main_);
+  main_ = std::move(bigger);
+  cursor_ = 0;
 }
 
-void HashTable::rehash_step(std::size_t buckets) {
-  for (; buckets > 0 && rehash_pos_ < main_.count(); --buckets, ++rehash_pos_) {
-    for (Entry* e = main_.slots[rehash_pos_]; e != nullptr;) {
-      Entry* next = e->next;
-      Entry** slot = &next_.slots[e->hash & next_.mask];
-      e->next = *slot;
-      *slot = e;
-      e = next;
-    }
-    main_.slots[rehash_pos_] = nullptr;
-  }
-  if (rehash_pos_ == main_.count()) {
-    main_ = std::move(next_);
-    next_ = {};
-    rehash_pos_ = 0;
-  }
+void HashTable::finish_resize() {
+  old_ = {};
+  cursor_ = 0;
 }
 
 }  // namespace respcache::storage

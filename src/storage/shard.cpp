@@ -4,16 +4,22 @@
 
 namespace respcache::storage {
 
-void Shard::init(Cache* cache, std::size_t initial_buckets, std::size_t eviction_samples,
-                 std::uint64_t rng_seed) {
+namespace {
+// Steps of a resize in progress the active expiry sweep takes per shard per call (ten calls a
+// second): at most 1,024 entries re-hashed, tens of microseconds under the exclusive lock.
+constexpr std::size_t kMigrateStepsPerSweep = 1024;
+}  // namespace
+
+void Shard::init(Cache* cache, KeyHasher hasher, std::size_t initial_keys,
+                 std::size_t eviction_samples, std::uint64_t rng_seed) {
   cache_ = cache;
   eviction_samples_ = eviction_samples == 0 ? 1 : eviction_samples;
   rng_.seed(static_cast<std::minstd_rand::result_type>(rng_seed % 2147483646U + 1));
-  table_.reserve(initial_buckets);
-  sync_bucket_bytes();
+  table_.reset(hasher, initial_keys);
+  sync_index_bytes();
 }
 
-bool Shard::read(std::uint32_t hash, std::string_view key, std::int64_t now_ms, Cache::ReadFn fn) {
+bool Shard::read(std::uint64_t hash, std::string_view key, std::int64_t now_ms, Cache::ReadFn fn) {
   std::shared_lock lock(mutex_);
   Entry* entry = table_.find(hash, key);
   if (entry == nullptr) return false;
@@ -27,11 +33,11 @@ bool Shard::read(std::uint32_t hash, std::string_view key, std::int64_t now_ms, 
   if (entry->access_tick.load(std::memory_order_relaxed) != tick) {
     entry->access_tick.store(tick, std::memory_order_relaxed);
   }
-  fn(EntryView{entry->key(), entry->value(), entry->expire_at_ms});
+  fn(EntryView{entry->key(), entry->value(), entry->expire_at_ms()});
   return true;
 }
 
-bool Shard::contains(std::uint32_t hash, std::string_view key, std::int64_t now_ms) {
+bool Shard::contains(std::uint64_t hash, std::string_view key, std::int64_t now_ms) {
   std::shared_lock lock(mutex_);
   const Entry* entry = table_.find(hash, key);
   if (entry == nullptr) return false;
@@ -46,28 +52,28 @@ bool Shard::contains(std::uint32_t hash, std::string_view key, std::int64_t now_
 // A reader that finds an expired entry cannot remove it under the shared lock, so it comes
 // back here with the exclusive one, as Redis deletes expired keys on access. Rare by nature:
 // only the first access after expiry pays.
-void Shard::reclaim_if_expired(std::uint32_t hash, std::string_view key, std::int64_t now_ms) {
+void Shard::reclaim_if_expired(std::uint64_t hash, std::string_view key, std::int64_t now_ms) {
   std::unique_lock lock(mutex_);
   Entry* entry = table_.find(hash, key);
   if (entry == nullptr || !entry->expired_at(now_ms)) return;
-  unlink(entry);
+  unlink(hash, entry);
   Entry::destroy(entry);
   expired_.fetch_add(1, std::memory_order_relaxed);
 }
 
-WriteStatus Shard::update(std::uint32_t hash, std::string_view key, std::int64_t now_ms,
+WriteStatus Shard::update(std::uint64_t hash, std::string_view key, std::int64_t now_ms,
                           Cache::UpdateFn fn, bool& over_budget) {
   std::unique_lock lock(mutex_);
   Entry* current = table_.find(hash, key);
   if (current != nullptr && current->expired_at(now_ms)) {
-    unlink(current);
+    unlink(hash, current);
     Entry::destroy(current);
     expired_.fetch_add(1, std::memory_order_relaxed);
     current = nullptr;
   }
 
   EntryView view{};
-  if (current != nullptr) view = {current->key(), current->value(), current->expire_at_ms};
+  if (current != nullptr) view = {current->key(), current->value(), current->expire_at_ms()};
   const Mutation mutation = fn(current != nullptr ? &view : nullptr);
 
   switch (mutation.kind) {
@@ -75,7 +81,7 @@ WriteStatus Shard::update(std::uint32_t hash, std::string_view key, std::int64_t
       return WriteStatus::kOk;
     case Mutation::Kind::kErase:
       if (current != nullptr) {
-        unlink(current);
+        unlink(hash, current);
         Entry::destroy(current);
         tick_.fetch_add(1, std::memory_order_relaxed);
       }
@@ -85,8 +91,8 @@ WriteStatus Shard::update(std::uint32_t hash, std::string_view key, std::int64_t
   }
 
   const std::size_t limit = cache_->max_memory();
-  const std::size_t bytes =
-      sizeof(Entry) + key.size() + mutation.head.size() + mutation.tail.size();
+  const std::size_t bytes = Entry::bytes_for(
+      key.size(), mutation.head.size() + mutation.tail.size(), mutation.expire_at_ms != 0);
   if (limit != 0 && bytes > limit) return WriteStatus::kTooLarge;
 
   const std::uint32_t tick = tick_.fetch_add(1, std::memory_order_relaxed) + 1;
@@ -105,10 +111,12 @@ WriteStatus Shard::update(std::uint32_t hash, std::string_view key, std::int64_t
     }
   }
   // The mutation's value may point into `current`, so build the new entry before freeing it.
-  Entry* fresh =
-      Entry::create(hash, key, mutation.head, mutation.tail, mutation.expire_at_ms, tick);
+  Entry* fresh = Entry::create(key, mutation.head, mutation.tail, mutation.expire_at_ms, tick);
   if (fresh == nullptr) return WriteStatus::kTooLarge;
-  link(fresh, current);
+  if (!link(hash, fresh, current)) {
+    Entry::destroy(fresh);  // the table could not take it (no memory to grow); nothing changed
+    return WriteStatus::kTooLarge;
+  }
   if (current != nullptr) Entry::destroy(current);
 
   over_budget = cache_->over_budget() && !evict_locked(fresh);
@@ -125,18 +133,22 @@ void Shard::clear() {
   sub_used(freed);
   count_.store(0, std::memory_order_relaxed);
   with_expiry_.store(0, std::memory_order_relaxed);
-  sync_bucket_bytes();
+  sync_index_bytes();
 }
 
 std::size_t Shard::expire_some(std::int64_t now_ms, std::size_t max_checks) {
   std::unique_lock lock(mutex_);
   std::size_t removed = 0;
+  if (table_.resizing()) {
+    table_.migrate_some(kMigrateStepsPerSweep);
+    sync_index_bytes();
+  }
   if (with_expiry_.load(std::memory_order_relaxed) == 0) return 0;
   for (std::size_t i = 0; i < max_checks; ++i) {
     Entry* entry = table_.sample(rng_);
     if (entry == nullptr) break;
     if (entry->expired_at(now_ms)) {
-      unlink(entry);
+      unlink(table_.hash_of(entry), entry);
       Entry::destroy(entry);
       ++removed;
     }
@@ -156,31 +168,33 @@ bool Shard::evict_one() {
 
 void Shard::remove_victim(Entry* victim, std::int64_t now_ms) {
   const bool was_expired = victim->expired_at(now_ms);
-  unlink(victim);
+  unlink(table_.hash_of(victim), victim);
   Entry::destroy(victim);
   (was_expired ? expired_ : evicted_).fetch_add(1, std::memory_order_relaxed);
 }
 
-void Shard::link(Entry* fresh, Entry* replaced) {
+bool Shard::link(std::uint64_t hash, Entry* fresh, Entry* replaced) {
   if (replaced != nullptr) {
-    table_.replace(replaced, fresh);
+    if (!table_.replace(hash, replaced, fresh)) return false;
     sub_used(replaced->footprint());
     if (replaced->has_expiry()) with_expiry_.fetch_sub(1, std::memory_order_relaxed);
   } else {
-    table_.insert(fresh);
+    const bool inserted = table_.insert(hash, fresh);
+    sync_index_bytes();  // the insert may have started or finished a resize either way
+    if (!inserted) return false;
     count_.fetch_add(1, std::memory_order_relaxed);
   }
   add_used(fresh->footprint());
   if (fresh->has_expiry()) with_expiry_.fetch_add(1, std::memory_order_relaxed);
-  sync_bucket_bytes();
+  return true;
 }
 
-void Shard::unlink(Entry* entry) {
-  table_.remove(entry);
+void Shard::unlink(std::uint64_t hash, Entry* entry) {
+  table_.remove(hash, entry);
   count_.fetch_sub(1, std::memory_order_relaxed);
   sub_used(entry->footprint());
   if (entry->has_expiry()) with_expiry_.fetch_sub(1, std::memory_order_relaxed);
-  sync_bucket_bytes();
+  sync_index_bytes();
 }
 
 bool Shard::evict_locked(const Entry* keep) {
@@ -218,11 +232,11 @@ Entry* Shard::pick_victim(const Entry* keep, std::int64_t now_ms) {
   return best;
 }
 
-void Shard::sync_bucket_bytes() {
-  const std::size_t bytes = table_.bucket_bytes();
-  if (bytes > accounted_bucket_bytes_) add_used(bytes - accounted_bucket_bytes_);
-  if (bytes < accounted_bucket_bytes_) sub_used(accounted_bucket_bytes_ - bytes);
-  accounted_bucket_bytes_ = bytes;
+void Shard::sync_index_bytes() {
+  const std::size_t bytes = table_.index_bytes();
+  if (bytes > accounted_index_bytes_) add_used(bytes - accounted_index_bytes_);
+  if (bytes < accounted_index_bytes_) sub_used(accounted_index_bytes_ - bytes);
+  accounted_index_bytes_ = bytes;
 }
 
 void Shard::add_used(std::size_t bytes) {

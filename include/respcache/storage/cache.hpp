@@ -9,6 +9,7 @@
 #include "respcache/storage/clock.hpp"
 #include "respcache/storage/entry.hpp"
 #include "respcache/storage/function_ref.hpp"
+#include "respcache/storage/key_hasher.hpp"
 
 namespace respcache::storage {
 
@@ -23,7 +24,7 @@ struct CacheOptions {
   std::size_t eviction_samples = 8;
   /// Time source for expiry; null means the system clock.
   const Clock* clock = nullptr;
-  /// Hash seed; 0 picks a random one, so clients cannot aim keys at one bucket.
+  /// Hash seed; 0 picks a random one, so clients cannot aim keys at one slot.
   std::uint64_t hash_seed = 0;
 };
 
@@ -77,9 +78,10 @@ class Shard;
 /// store, so concurrent GETs of one shard never serialise. Writes take the exclusive lock of
 /// the key's shard. No call holds two shard locks at once.
 ///
-/// Memory: `used_memory()` is the sum of entry footprints (allocator-rounded) and bucket
-/// arrays. After a write, while it exceeds the budget, entries are evicted: least recently
-/// used of a sample, from the written shard first and then from the others.
+/// Memory: `used_memory()` is the sum of entry footprints and hash-table slot arrays, each as
+/// the allocator's usable size plus its chunk header. After a write, while it exceeds the budget,
+/// entries are evicted: least recently used of a sample, from the written shard first and then from
+/// the others.
 ///
 /// Expiry: an expired entry is never returned; writes and the active sweep reclaim it.
 class Cache {
@@ -154,7 +156,7 @@ class Cache {
 
   std::size_t shard_count_;
   std::size_t shard_mask_;
-  std::uint64_t seed_;
+  KeyHasher hasher_;
   const Clock* clock_;
   std::unique_ptr<Shard[]> shards_;
   std::atomic<std::size_t> used_memory_{0};

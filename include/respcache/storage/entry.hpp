@@ -3,52 +3,84 @@
 #include <atomic>
 #include <cstddef>
 #include <cstdint>
+#include <cstring>
 #include <string_view>
 
 namespace respcache::storage {
 
 /// One cached key and value with its metadata, in a single heap allocation:
-/// a 32-byte header followed by the key bytes and then the value bytes. No std::string, no
-/// separate key or value allocation.
 ///
-/// `next` chains entries within a hash bucket. `access_tick` is the shard's logical clock at
-/// the last access: eviction samples a few entries and drops the one with the oldest tick
-/// (sampled LRU). Readers update it with a relaxed store under the shard's shared lock.
+///   offset 0   access_tick   u32, atomic   the shard's logical clock at the last access
+///   offset 4   value_len     u32
+///   offset 8   key_len_flags u32           key length (31 bits); top bit: expiry present
+///   offset 12  expire_at_ms  i64, only when the top bit is set (read and written by memcpy)
+///   then       key bytes, then value bytes
+///
+/// No std::string, no separate key or value allocation, no hash and no link: the hash table's
+/// slot holds the pointer, and a key's hash is recomputed from its bytes when the table moves
+/// it. The 12-byte header is what lets a 12-byte key and a 64-byte value fit one 96-byte glibc
+/// chunk (request 88 + 8-byte chunk header, rounded to 16); a 32-byte header needed 128.
+/// Keys without a TTL do not pay the 8 bytes of expiry.
+///
+/// `access_tick` drives sampled LRU: eviction samples a few entries and drops the one with the
+/// oldest tick. Readers update it with a relaxed store under the shard's shared lock; all
+/// other fields change only under the exclusive lock.
 struct Entry {
-  Entry* next;
-  std::int64_t expire_at_ms;  ///< 0: never expires
-  std::uint32_t hash;         ///< low 32 bits of the key's hash (bucket index, quick compare)
   std::atomic<std::uint32_t> access_tick;
-  std::uint32_t key_len;
   std::uint32_t value_len;
+  std::uint32_t key_len_flags;
 
-  char* data() { return reinterpret_cast<char*>(this + 1); }
-  const char* data() const { return reinterpret_cast<const char*>(this + 1); }
-  std::string_view key() const { return {data(), key_len}; }
-  std::string_view value() const { return {data() + key_len, value_len}; }
+  static constexpr std::uint32_t kHasExpiry = 1U << 31;
+  static constexpr std::size_t kMaxKeyLen = kHasExpiry - 1;
 
-  bool has_expiry() const { return expire_at_ms != 0; }
+  std::uint32_t key_len() const { return key_len_flags & ~kHasExpiry; }
+  bool has_expiry() const { return (key_len_flags & kHasExpiry) != 0; }
+  /// 0: never expires.
+  std::int64_t expire_at_ms() const {
+    std::int64_t at = 0;
+    if (has_expiry()) std::memcpy(&at, raw(), sizeof at);
+    return at;
+  }
   /// Redis's rule: a key is expired once the clock is strictly past its expiry time.
-  bool expired_at(std::int64_t now_ms) const { return expire_at_ms != 0 && now_ms > expire_at_ms; }
+  bool expired_at(std::int64_t now_ms) const {
+    if (!has_expiry()) return false;
+    return now_ms > expire_at_ms();
+  }
 
-  /// Allocates an entry whose value is `first` followed by `second`. Returns null when the
-  /// allocator fails. The caller owns it until it is linked into a table.
-  static Entry* create(std::uint32_t hash, std::string_view key, std::string_view first,
-                       std::string_view second, std::int64_t expire_at_ms, std::uint32_t tick);
+  const char* data() const { return raw() + (has_expiry() ? sizeof(std::int64_t) : 0); }
+  std::string_view key() const { return {data(), key_len()}; }
+  std::string_view value() const { return {data() + key_len(), value_len}; }
+
+  /// Bytes an entry of this shape asks of the allocator (before its rounding).
+  static std::size_t bytes_for(std::size_t key_len, std::size_t value_len, bool has_expiry) {
+    return sizeof(Entry) + (has_expiry ? sizeof(std::int64_t) : 0) + key_len + value_len;
+  }
+
+  /// Allocates an entry whose value is `first` followed by `second`; expire_at_ms 0 means no
+  /// expiry. Returns null when the allocator fails or a length does not fit its field. The
+  /// caller owns it until it is linked into a table.
+  static Entry* create(std::string_view key, std::string_view first, std::string_view second,
+                       std::int64_t expire_at_ms, std::uint32_t tick);
   static void destroy(Entry* entry);
 
-  /// Overwrites the value (head followed by tail; head may be the current value itself) in
-  /// the existing allocation when it fits and would not leave more than half of it unused.
-  /// Returns false, changing nothing, otherwise. No allocator call and no change in
-  /// footprint: the common overwrite of a same-size value costs one memcpy. The caller holds
-  /// the shard's exclusive lock, so no reader can be looking at the value.
+  /// Overwrites the value (head followed by tail; head may be the current value itself) and
+  /// the expiry in the existing allocation when the result fits and would not leave more than
+  /// half of it unused. Returns false, changing nothing, otherwise. No allocator call and no
+  /// change in footprint: the common overwrite of a same-size value costs one memcpy (plus a
+  /// memmove of key and value when a TTL is added or removed). The caller holds the shard's
+  /// exclusive lock, so no reader can be looking at the entry.
   bool assign_in_place(std::string_view head, std::string_view tail, std::int64_t expire_at);
 
   /// Bytes this entry really costs the process: the allocator's usable size plus its chunk
   /// header, so that accounting includes rounding.
   std::size_t footprint() const;
+
+ private:
+  char* raw() { return reinterpret_cast<char*>(this + 1); }
+  const char* raw() const { return reinterpret_cast<const char*>(this + 1); }
 };
 
-static_assert(sizeof(Entry) == 32, "the entry header is meant to stay at 32 bytes");
+static_assert(sizeof(Entry) == 12, "the entry header is meant to stay at 12 bytes");
+static_assert(std::atomic<std::uint32_t>::is_always_lock_free);
 
 }  // namespace respcache::storage

@@ -8,64 +8,104 @@
 
 #include "respcache/storage/entry.hpp"
 #include "respcache/storage/function_ref.hpp"
+#include "respcache/storage/key_hasher.hpp"
 
 namespace respcache::storage {
 
-/// A chained hash table of Entry pointers, the index of one shard. Not thread-safe: the
-/// shard's lock guards it.
+/// The index of one shard: an open-addressing hash table of Entry pointers with Robin Hood
+/// linear probing. Not thread-safe: the shard's lock guards it.
 ///
-/// It is sized at construction and doubles when it holds more entries than buckets. Growing
-/// never stops the world: like Redis's dict, it keeps the old and the new bucket arrays and
-/// moves a few buckets on every write (`kRehashBucketsPerWrite`), so the cost of a resize is
-/// spread over the writes that follow it. Lookups consult both arrays while a move is on.
+/// Each slot is 8 bytes: the entry's address in the low 48 bits (user-space addresses on
+/// x86-64 and AArch64 fit), 6 bits of the key's hash as a tag, and the slot's distance from
+/// the key's home slot in the top 10 bits. The distance makes Robin Hood insertion, early
+/// termination of a miss and backward-shift deletion work on slots alone; the tag lets a probe
+/// skip almost every non-matching entry without reading it. No tombstones: a removal shifts
+/// the following displaced slots back by one.
+///
+/// The index costs 8 bytes / load per entry. Capacity is not a power of two (the home slot is
+/// the hash's low 32 bits scaled to the capacity), the load stays at most 7/8, and the table
+/// grows by 5/4, so it costs 9.1 to 11.4 bytes per entry between resizes.
+///
+/// Growing never stops the world: the old array stays beside the new one, and every write
+/// takes up to `kMigrateStepsPerWrite` steps of the move, a step being one entry moved over
+/// (its hash recomputed from its key) or one old slot passed; `migrate_some` lets an idle
+/// caller finish it. A move of n entries from c slots thus takes at most (n + c) / 16 writes,
+/// after which the new array is at most 4/5 full. Lookups consult both arrays while a move is
+/// on; inserts go to the new one.
 class HashTable {
  public:
-  explicit HashTable(std::size_t initial_buckets = 16);
-  /// Replaces the (empty) bucket array with one sized for `keys`.
-  void reserve(std::size_t keys);
+  explicit HashTable(KeyHasher hasher = {}, std::size_t keys = 0);
   ~HashTable();
   HashTable(const HashTable&) = delete;
   HashTable& operator=(const HashTable&) = delete;
 
-  Entry* find(std::uint32_t hash, std::string_view key) const;
-  /// Links an entry whose key is not in the table.
-  void insert(Entry* entry);
+  /// Starts afresh with `hasher` and a slot array sized for `keys` at the maximum load.
+  /// Returns false, changing nothing, when the table holds anything. Throws std::bad_alloc
+  /// (start-up only) when the array cannot be allocated.
+  bool reset(KeyHasher hasher, std::size_t keys);
+
+  /// `hash` is always hasher()(key) for the key concerned.
+  Entry* find(std::uint64_t hash, std::string_view key) const;
+  /// Links an entry whose key is not in the table. Returns false, changing nothing, in the
+  /// cases it cannot: the entry's address does not fit 48 bits, or the table is full and
+  /// could not allocate a larger array.
+  bool insert(std::uint64_t hash, Entry* entry);
   /// Puts `fresh` where `old` is (same key) and unlinks `old`; the caller frees `old`.
-  void replace(Entry* old, Entry* fresh);
+  /// Returns false, changing nothing, when `fresh`'s address does not fit 48 bits.
+  bool replace(std::uint64_t hash, const Entry* old, Entry* fresh);
   /// Unlinks an entry that is in the table; the caller frees it.
-  void remove(Entry* entry);
-  /// Unlinks and frees every entry; keeps the current bucket array.
+  void remove(std::uint64_t hash, const Entry* entry);
+  /// Unlinks every entry, handing each to `on_remove`; keeps the current (newest) array.
   void clear(FunctionRef<void(Entry*)> on_remove);
 
-  /// A pseudo-random entry (null when empty): a random entry of the first non-empty bucket at
-  /// or after a random position.
+  /// A uniformly random entry (null when empty): random slots are tried a few times, then the
+  /// first occupied slot after the last one tried is taken, so only a nearly empty table
+  /// falls back to the (slightly biased) scan.
   Entry* sample(std::minstd_rand& rng) const;
 
-  std::size_t size() const { return size_; }
-  /// Bytes held by the bucket arrays.
-  std::size_t bucket_bytes() const;
+  /// Takes up to `steps` steps of a resize in progress (see above); nothing otherwise.
+  void migrate_some(std::size_t steps);
 
-  static constexpr std::size_t kRehashBucketsPerWrite = 4;
+  std::uint64_t hash_of(const Entry* entry) const { return hasher_(entry->key()); }
+  const KeyHasher& hasher() const { return hasher_; }
+  std::size_t size() const { return main_.count + old_.count; }
+  /// Slots in the arrays (both while a resize is on).
+  std::size_t capacity() const { return main_.capacity + old_.capacity; }
+  bool resizing() const { return old_.slots != nullptr; }
+  /// Bytes the slot arrays really cost: the allocator's usable size plus its chunk header.
+  std::size_t index_bytes() const;
+
+  static constexpr std::size_t kMinCapacity = 16;
+  static constexpr std::size_t kMigrateStepsPerWrite = 16;
+  /// Maximum load kMaxLoadNum / kMaxLoadDen; growth factor kGrowNum / kGrowDen.
+  static constexpr std::size_t kMaxLoadNum = 7, kMaxLoadDen = 8;
+  static constexpr std::size_t kGrowNum = 5, kGrowDen = 4;
+  static constexpr std::size_t kMaxDistance = (1U << 10) - 1;
 
  private:
   struct FreeDeleter {
-    void operator()(Entry** p) const;
+    void operator()(std::uint64_t* p) const;
   };
-  struct Buckets {
-    std::unique_ptr<Entry*[], FreeDeleter> slots;
-    std::size_t mask = 0;  // bucket count - 1; the count is a power of two
-    std::size_t count() const { return slots ? mask + 1 : 0; }
+  struct Array {
+    std::unique_ptr<std::uint64_t[], FreeDeleter> slots;
+    std::size_t capacity = 0;
+    std::size_t count = 0;
   };
+  static constexpr std::size_t kNotFound = SIZE_MAX;
 
-  Entry** slot_for(const Entry* entry);
+  static bool allocate(Array& array, std::size_t capacity);
+  static std::size_t find_key(const Array& array, std::uint64_t hash, std::string_view key);
+  static std::size_t find_entry(const Array& array, std::uint64_t hash, const Entry* entry);
+  static bool insert_into(Array& array, std::uint64_t hash, Entry* entry);
+  static void erase_at(Array& array, std::size_t index);
+
   void maybe_grow();
-  void rehash_step(std::size_t buckets);
-  bool rehashing() const { return next_.slots != nullptr; }
+  void finish_resize();
 
-  Buckets main_;
-  Buckets next_;                // the new, larger array while a move is on
-  std::size_t rehash_pos_ = 0;  // buckets of main_ below this have been moved to next_
-  std::size_t size_ = 0;
+  KeyHasher hasher_;
+  Array main_;
+  Array old_;               // the array being drained while a resize is on
+  std::size_t cursor_ = 0;  // slots of old_ below this are empty and stay so
 };
 
 }  // namespace respcache::storage

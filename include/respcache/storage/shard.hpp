@@ -18,17 +18,19 @@ namespace respcache::storage {
 class alignas(64) Shard {
  public:
   Shard() = default;
-  void init(Cache* cache, std::size_t initial_buckets, std::size_t eviction_samples,
+  void init(Cache* cache, KeyHasher hasher, std::size_t initial_keys, std::size_t eviction_samples,
             std::uint64_t rng_seed);
 
   /// Both remove the entry if they find it expired (taking the exclusive lock to do so).
-  bool read(std::uint32_t hash, std::string_view key, std::int64_t now_ms, Cache::ReadFn fn);
-  bool contains(std::uint32_t hash, std::string_view key, std::int64_t now_ms);
+  bool read(std::uint64_t hash, std::string_view key, std::int64_t now_ms, Cache::ReadFn fn);
+  bool contains(std::uint64_t hash, std::string_view key, std::int64_t now_ms);
   /// Applies fn's mutation. Returns kOk/kTooLarge, and sets `over_budget` when the cache
   /// is still above its budget after evicting everything this shard could.
-  WriteStatus update(std::uint32_t hash, std::string_view key, std::int64_t now_ms,
+  WriteStatus update(std::uint64_t hash, std::string_view key, std::int64_t now_ms,
                      Cache::UpdateFn fn, bool& over_budget);
   void clear();
+  /// Also moves a bounded part of a hash-table resize in progress, so that one left
+  /// unfinished when writes stop (after a bulk load) does not keep both arrays for good.
   std::size_t expire_some(std::int64_t now_ms, std::size_t max_checks);
   /// Takes the lock and evicts the least recently used of a sample; false if none could go.
   bool evict_one();
@@ -39,14 +41,14 @@ class alignas(64) Shard {
   std::uint64_t expired() const { return expired_.load(std::memory_order_relaxed); }
 
  private:
-  void reclaim_if_expired(std::uint32_t hash, std::string_view key, std::int64_t now_ms);
+  void reclaim_if_expired(std::uint64_t hash, std::string_view key, std::int64_t now_ms);
   // All of these require the exclusive lock.
-  void link(Entry* fresh, Entry* replaced);
-  void unlink(Entry* entry);
+  bool link(std::uint64_t hash, Entry* fresh, Entry* replaced);
+  void unlink(std::uint64_t hash, Entry* entry);
   bool evict_locked(const Entry* keep);
   void remove_victim(Entry* victim, std::int64_t now_ms);
   Entry* pick_victim(const Entry* keep, std::int64_t now_ms);
-  void sync_bucket_bytes();
+  void sync_index_bytes();
   void add_used(std::size_t bytes);
   void sub_used(std::size_t bytes);
 
@@ -56,7 +58,7 @@ class alignas(64) Shard {
   std::atomic<std::uint32_t> tick_{0};
   Cache* cache_ = nullptr;
   HashTable table_;
-  std::size_t accounted_bucket_bytes_ = 0;
+  std::size_t accounted_index_bytes_ = 0;
   std::size_t eviction_samples_ = 8;
   std::minstd_rand rng_;
   std::atomic<std::size_t> count_{0};

@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <cstdint>
+#include <map>
 #include <random>
 #include <set>
 #include <string>
@@ -15,6 +16,15 @@
 namespace respcache::storage {
 namespace {
 
+// Hashers that force collisions: every key one hash (same home slot and same tag), or only
+// a handful of hashes.
+std::uint64_t same_hash(std::string_view, std::uint64_t) { return 0xABCD'EF01'2345'6789ULL; }
+std::uint64_t few_hashes(std::string_view key, std::uint64_t seed) {
+  return (KeyHasher::xxh3(key, seed) % 5) * 0x9E37'79B9'7F4A'7C15ULL;
+}
+
+std::string key_of(std::size_t i) { return "key:" + std::to_string(i); }
+
 // Owns the entries of one table: everything left in it is freed through clear() at the end,
 // as a shard does.
 class HashTableTest : public testing::Test {
@@ -23,196 +33,243 @@ class HashTableTest : public testing::Test {
     table_.clear([](Entry* entry) { Entry::destroy(entry); });
   }
 
-  static Entry* make(std::uint32_t hash, std::string_view key, std::string_view value = "v") {
-    return Entry::create(hash, key, value, {}, 0, 0);
-  }
-  Entry* add(std::uint32_t hash, std::string_view key, std::string_view value = "v") {
-    Entry* entry = make(hash, key, value);
-    table_.insert(entry);
+  void use(KeyHasher hasher, std::size_t keys) { ASSERT_TRUE(table_.reset(hasher, keys)); }
+  std::uint64_t hash(std::string_view key) const { return table_.hasher()(key); }
+  Entry* add(std::string_view key, std::string_view value = "v") {
+    Entry* entry = Entry::create(key, value, {}, 0, 0);
+    EXPECT_TRUE(table_.insert(hash(key), entry)) << key;
     return entry;
   }
   void erase(Entry* entry) {
-    table_.remove(entry);
+    table_.remove(hash(entry->key()), entry);
     Entry::destroy(entry);
   }
+  Entry* find(std::string_view key) const { return table_.find(hash(key), key); }
+  // Adds keys until a resize starts; returns them.
+  std::vector<Entry*> fill_until_resizing() {
+    std::vector<Entry*> entries;
+    while (!table_.resizing()) entries.push_back(add(key_of(entries.size())));
+    return entries;
+  }
 
-  HashTable table_{16};
+  HashTable table_;
 };
-
-std::uint32_t spread(std::uint32_t i) { return i * 2654435761U; }
 
 TEST_F(HashTableTest, StartsEmpty) {
   EXPECT_EQ(table_.size(), 0u);
-  EXPECT_EQ(table_.find(0, "a"), nullptr);
+  EXPECT_EQ(find("a"), nullptr);
   std::minstd_rand rng(1);
   EXPECT_EQ(table_.sample(rng), nullptr);
-  EXPECT_EQ(table_.bucket_bytes(), 16 * sizeof(Entry*));
+  EXPECT_EQ(table_.capacity(), HashTable::kMinCapacity);
+  EXPECT_GE(table_.index_bytes(), HashTable::kMinCapacity * sizeof(std::uint64_t));
 }
 
-TEST_F(HashTableTest, FindsByHashAndKey) {
-  Entry* a = add(1, "a");
-  Entry* b = add(2, "b");
-  Entry* empty = add(3, "");
+TEST_F(HashTableTest, FindsByKey) {
+  Entry* a = add("a");
+  Entry* b = add("b");
+  Entry* empty = add("");
   EXPECT_EQ(table_.size(), 3u);
-  EXPECT_EQ(table_.find(1, "a"), a);
-  EXPECT_EQ(table_.find(2, "b"), b);
-  EXPECT_EQ(table_.find(3, ""), empty);
-  EXPECT_EQ(table_.find(2, "a"), nullptr);  // right key, wrong hash
-  EXPECT_EQ(table_.find(1, "b"), nullptr);  // right hash, wrong key
-  EXPECT_EQ(table_.find(1, "ab"), nullptr);
+  EXPECT_EQ(find("a"), a);
+  EXPECT_EQ(find("b"), b);
+  EXPECT_EQ(find(""), empty);
+  EXPECT_EQ(find("ab"), nullptr);
+  EXPECT_EQ(table_.find(hash("b"), "a"), nullptr);  // right key, wrong hash
 }
 
-TEST_F(HashTableTest, CollidingKeysAreTellApartByTheirBytes) {
-  Entry* abc = add(7, "abc");
-  Entry* abd = add(7, "abd");
-  Entry* ab = add(7, "ab");
-  Entry* other_bucket = add(7 + 16, "abc");  // same bucket, different full hash
-  EXPECT_EQ(table_.find(7, "abc"), abc);
-  EXPECT_EQ(table_.find(7, "abd"), abd);
-  EXPECT_EQ(table_.find(7, "ab"), ab);
-  EXPECT_EQ(table_.find(7 + 16, "abc"), other_bucket);
-  EXPECT_EQ(table_.find(7, "abe"), nullptr);
+// Every key has the same home slot and tag, so each lookup walks the cluster and tells keys
+// apart by their bytes; removals from the middle shift the rest back.
+TEST_F(HashTableTest, OneHashForEveryKey) {
+  use({&same_hash, 0}, 1000);
+  std::vector<Entry*> entries;
+  for (std::size_t i = 0; i < 300; ++i) entries.push_back(add(key_of(i)));
+  for (std::size_t i = 0; i < 300; ++i) ASSERT_EQ(find(key_of(i)), entries[i]) << i;
+  EXPECT_EQ(find("key:"), nullptr);
+  EXPECT_EQ(find("key:300"), nullptr);
 
-  erase(abd);  // from the middle of the chain
-  EXPECT_EQ(table_.find(7, "abd"), nullptr);
-  EXPECT_EQ(table_.find(7, "abc"), abc);
-  EXPECT_EQ(table_.find(7, "ab"), ab);
-  EXPECT_EQ(table_.size(), 3u);
+  for (std::size_t i = 0; i < 300; i += 3) erase(entries[i]);
+  for (std::size_t i = 0; i < 300; ++i) {
+    ASSERT_EQ(find(key_of(i)), i % 3 == 0 ? nullptr : entries[i]) << i;
+  }
+  for (std::size_t i = 0; i < 300; i += 3) entries[i] = add(key_of(i), "again");
+  for (std::size_t i = 0; i < 300; ++i) ASSERT_EQ(find(key_of(i)), entries[i]) << i;
+  EXPECT_EQ(table_.size(), 300u);
+}
+
+// A slot records its distance from home in 10 bits; past that an insert is refused and the
+// table is left as it was. (Unreachable with the seeded hash; it takes a constant one.)
+TEST_F(HashTableTest, RefusesAnInsertPastTheLongestDistanceChangingNothing) {
+  use({&same_hash, 0}, 2000);  // room for all without a resize
+  std::vector<Entry*> entries;
+  for (std::size_t i = 0; i <= HashTable::kMaxDistance; ++i) entries.push_back(add(key_of(i)));
+  Entry* extra = Entry::create("one-too-many", "v", {}, 0, 0);
+  EXPECT_FALSE(table_.insert(hash("one-too-many"), extra));
+  Entry::destroy(extra);
+  EXPECT_EQ(table_.size(), HashTable::kMaxDistance + 1);
+  for (std::size_t i = 0; i < entries.size(); ++i) ASSERT_EQ(find(key_of(i)), entries[i]);
+}
+
+TEST_F(HashTableTest, RefusesAnAddressBeyond48Bits) {
+  auto* far = reinterpret_cast<Entry*>(std::uintptr_t{1} << 50);  // never dereferenced
+  EXPECT_FALSE(table_.insert(1, far));
+  EXPECT_EQ(table_.size(), 0u);
 }
 
 TEST_F(HashTableTest, ReplacePutsTheNewEntryInTheOldOnesPlace) {
-  add(4, "x");
-  Entry* old = add(4, "key", "old");
-  add(4, "y");
-  Entry* fresh = make(4, "key", "new");
-  table_.replace(old, fresh);
+  use({&few_hashes, 7}, 100);
+  for (std::size_t i = 0; i < 40; ++i) add(key_of(i));
+  Entry* old = find(key_of(17));
+  Entry* fresh = Entry::create(key_of(17), "new", {}, 0, 0);
+  ASSERT_TRUE(table_.replace(hash(key_of(17)), old, fresh));
   Entry::destroy(old);
-  EXPECT_EQ(table_.size(), 3u);
-  ASSERT_EQ(table_.find(4, "key"), fresh);
+  EXPECT_EQ(table_.size(), 40u);
+  ASSERT_EQ(find(key_of(17)), fresh);
   EXPECT_EQ(fresh->value(), "new");
-  EXPECT_NE(table_.find(4, "x"), nullptr);
-  EXPECT_NE(table_.find(4, "y"), nullptr);
+  for (std::size_t i = 0; i < 40; ++i) ASSERT_NE(find(key_of(i)), nullptr) << i;
 }
 
 TEST_F(HashTableTest, RemovingEverythingLeavesItEmpty) {
+  use({&few_hashes, 3}, 0);
   std::vector<Entry*> entries;
-  for (std::uint32_t i = 0; i < 10; ++i) entries.push_back(add(i % 3, "k" + std::to_string(i)));
+  for (std::size_t i = 0; i < 10; ++i) entries.push_back(add(key_of(i)));
   for (Entry* entry : entries) erase(entry);
   EXPECT_EQ(table_.size(), 0u);
   std::minstd_rand rng(1);
   EXPECT_EQ(table_.sample(rng), nullptr);
-  EXPECT_EQ(table_.find(0, "k0"), nullptr);
+  EXPECT_EQ(find(key_of(0)), nullptr);
 }
 
-TEST_F(HashTableTest, DoublesOnceFullAndMovesBucketsAFewPerWrite) {
-  for (std::uint32_t i = 0; i < 16; ++i) add(i, "k" + std::to_string(i));
-  EXPECT_EQ(table_.bucket_bytes(), 16 * sizeof(Entry*));  // one entry per bucket: not yet full
+// Sized for 1000 keys: the 1001st starts a resize to 5/4 of the capacity; each write then moves
+// 16 old slots, and lookups, removals and replacements find entries in either array meanwhile.
+TEST_F(HashTableTest, GrowsPastSevenEighthsAndMovesSlotsAFewPerWrite) {
+  use({}, 1000);
+  const std::size_t old_capacity = table_.capacity();
+  EXPECT_EQ(old_capacity, (1000 * 8 + 6) / 7);
+  std::vector<Entry*> entries = fill_until_resizing();
+  EXPECT_EQ(entries.size(), 1001u);
+  EXPECT_EQ(table_.capacity(), old_capacity + old_capacity * 5 / 4);
+  const std::size_t both_bytes = table_.index_bytes();
+  EXPECT_GE(both_bytes, table_.capacity() * sizeof(std::uint64_t));
 
-  add(16, "k16");  // more entries than buckets: a 32-bucket array joins the old one
-  EXPECT_EQ(table_.bucket_bytes(), (16 + 32) * sizeof(Entry*));
-  const std::size_t writes_to_finish = 16 / HashTable::kRehashBucketsPerWrite;
-  for (std::uint32_t i = 17; i < 16 + writes_to_finish; ++i) {
-    EXPECT_EQ(table_.bucket_bytes(), (16 + 32) * sizeof(Entry*));
-    add(i, "k" + std::to_string(i));
+  // Most entries are still in the old array: remove some, replace some, find the rest.
+  for (std::size_t i = 0; i < 100; i += 2) erase(entries[i]);
+  for (std::size_t i = 1; i < 100; i += 2) {
+    Entry* fresh = Entry::create(entries[i]->key(), "replaced", {}, 0, 0);
+    ASSERT_TRUE(table_.replace(hash(fresh->key()), entries[i], fresh));
+    Entry::destroy(entries[i]);
+    entries[i] = fresh;
   }
-  EXPECT_EQ(table_.bucket_bytes(), 32 * sizeof(Entry*));  // the old array is gone
-  for (std::uint32_t i = 0; i < 16 + writes_to_finish; ++i) {
-    EXPECT_NE(table_.find(i, "k" + std::to_string(i)), nullptr) << i;
+  ASSERT_TRUE(table_.resizing());
+  // New keys go to the new array; remove some of those too.
+  for (std::size_t i = 1001; i < 1011; ++i) entries.push_back(add(key_of(i)));
+  for (std::size_t i = 1001; i < 1011; i += 2) erase(entries[i]);
+  ASSERT_TRUE(table_.resizing());
+  for (std::size_t i = 0; i < entries.size(); ++i) {
+    const bool removed = (i < 100 && i % 2 == 0) || (i >= 1001 && i % 2 == 1);
+    ASSERT_EQ(find(key_of(i)), removed ? nullptr : entries[i]) << i;
+    if (i < 100 && !removed) {
+      EXPECT_EQ(entries[i]->value(), "replaced");
+    }
   }
+  EXPECT_EQ(table_.size(), 1011u - 50 - 5);
+
+  // Each write took 16 steps (a step moves one entry or passes one old slot), so the whole move
+  // takes at most (1,001 + 1,143) / 16 = 134 writes; 66 are done.
+  std::size_t erased = 0;
+  for (std::size_t i = 101; table_.resizing(); i += 2, ++erased) erase(entries[i]);
+  EXPECT_LE(66 + erased, 134u);
+  EXPECT_EQ(table_.capacity(), old_capacity * 5 / 4);
+  EXPECT_LT(table_.index_bytes(), both_bytes);
+  EXPECT_EQ(table_.size(), 1011u - 50 - 5 - erased);
+  for (std::size_t i = 102; i < 1001; i += 2) ASSERT_EQ(find(key_of(i)), entries[i]) << i;
 }
 
-TEST_F(HashTableTest, RemovalsAlsoMoveBuckets) {
-  std::vector<Entry*> entries;
-  for (std::uint32_t i = 0; i < 17; ++i) entries.push_back(add(i, "k" + std::to_string(i)));
-  EXPECT_GT(table_.bucket_bytes(), 32 * sizeof(Entry*));
-  for (std::size_t i = 0; i < 16 / HashTable::kRehashBucketsPerWrite; ++i) erase(entries[i]);
-  EXPECT_EQ(table_.bucket_bytes(), 32 * sizeof(Entry*));
-  for (std::size_t i = 16 / HashTable::kRehashBucketsPerWrite; i < entries.size(); ++i) {
-    EXPECT_EQ(table_.find(entries[i]->hash, entries[i]->key()), entries[i]);
-  }
+// The work a write does for a resize is bounded: 16 steps, each moving one entry or passing
+// one old slot, so moving 1,000 entries takes at least 63 writes, and 1,001 entries and 1,143
+// slots at most 134.
+TEST_F(HashTableTest, EachWriteMovesAtMostSixteenSlots) {
+  use({}, 1000);
+  fill_until_resizing();
+  std::size_t writes = 1;  // the insert that started the resize
+  for (std::size_t i = 0; table_.resizing(); ++i, ++writes) add("more:" + std::to_string(i));
+  EXPECT_GE(writes, 1000 / HashTable::kMigrateStepsPerWrite);
+  EXPECT_LE(writes, (1001 + 1143) / HashTable::kMigrateStepsPerWrite);
+}
+
+TEST_F(HashTableTest, MigrateSomeFinishesAResizeWithoutWrites) {
+  use({}, 1000);
+  std::vector<Entry*> entries = fill_until_resizing();
+  table_.migrate_some(100);
+  EXPECT_TRUE(table_.resizing());
+  table_.migrate_some(1 << 20);
+  EXPECT_FALSE(table_.resizing());
+  for (std::size_t i = 0; i < entries.size(); ++i) ASSERT_EQ(find(key_of(i)), entries[i]);
+  table_.migrate_some(16);  // nothing to do
+  EXPECT_EQ(table_.size(), entries.size());
 }
 
 TEST_F(HashTableTest, EveryEntryStaysFindableThroughManyResizes) {
-  std::vector<Entry*> entries;
-  for (std::uint32_t i = 0; i < 2000; ++i) {
-    entries.push_back(add(spread(i), "key:" + std::to_string(i)));
-    // Check a rotating subset after each insert, and everything at the power-of-two sizes.
-    const bool full_check = (i & (i + 1)) == 0;
-    for (std::size_t j = full_check ? 0 : i % 7; j <= i; j += full_check ? 1 : 7) {
-      ASSERT_EQ(table_.find(entries[j]->hash, entries[j]->key()), entries[j]) << i << " " << j;
+  for (KeyHasher hasher : {KeyHasher{}, KeyHasher{&few_hashes, 9}}) {
+    SCOPED_TRACE(hasher.function == &few_hashes ? "few hashes" : "xxh3");
+    table_.clear([](Entry* entry) { Entry::destroy(entry); });
+    use(hasher, 0);
+    const std::size_t n = hasher.function == &few_hashes ? 900 : 5000;
+    std::vector<Entry*> entries;
+    for (std::size_t i = 0; i < n; ++i) {
+      entries.push_back(add(key_of(i)));
+      // Check a rotating subset after each insert, and everything at the powers of two.
+      const bool full_check = (i & (i + 1)) == 0;
+      for (std::size_t j = full_check ? 0 : i % 7; j <= i; j += full_check ? 1 : 7) {
+        ASSERT_EQ(find(key_of(j)), entries[j]) << i << " " << j;
+      }
     }
-  }
-  EXPECT_EQ(table_.size(), 2000u);
-  EXPECT_GE(table_.bucket_bytes(), 2000 * sizeof(Entry*));
+    EXPECT_EQ(table_.size(), n);
+    EXPECT_GE(table_.capacity() * HashTable::kMaxLoadNum, n * HashTable::kMaxLoadDen - 8);
 
-  std::mt19937 rng(7);
-  std::shuffle(entries.begin(), entries.end(), rng);
-  while (!entries.empty()) {
-    erase(entries.back());
-    entries.pop_back();
-    for (std::size_t j = entries.size() % 11; j < entries.size(); j += 11) {
-      ASSERT_EQ(table_.find(entries[j]->hash, entries[j]->key()), entries[j]);
+    std::mt19937 rng(7);
+    std::shuffle(entries.begin(), entries.end(), rng);
+    while (!entries.empty()) {
+      erase(entries.back());
+      entries.pop_back();
+      for (std::size_t j = entries.size() % 11; j < entries.size(); j += 11) {
+        ASSERT_EQ(find(entries[j]->key()), entries[j]);
+      }
     }
+    EXPECT_EQ(table_.size(), 0u);
   }
-  EXPECT_EQ(table_.size(), 0u);
 }
 
-TEST_F(HashTableTest, ReplaceAndFindWorkMidRehash) {
-  std::vector<Entry*> entries;
-  for (std::uint32_t i = 0; i < 17; ++i) entries.push_back(add(i * 3, "k" + std::to_string(i)));
-  ASSERT_GT(table_.bucket_bytes(), 32 * sizeof(Entry*));  // a move is under way
-  for (Entry*& entry : entries) {
-    Entry* fresh = make(entry->hash, entry->key(), "replaced");
-    table_.replace(entry, fresh);
-    Entry::destroy(entry);
-    entry = fresh;
-  }
-  for (Entry* entry : entries) {
-    Entry* found = table_.find(entry->hash, entry->key());
-    ASSERT_EQ(found, entry);
-    EXPECT_EQ(found->value(), "replaced");
-  }
-  EXPECT_EQ(table_.size(), 17u);
+TEST_F(HashTableTest, ResetSizesAnEmptyTableOnly) {
+  use({}, 7000);
+  EXPECT_EQ(table_.capacity(), 8000u);
+  use({}, 0);
+  EXPECT_EQ(table_.capacity(), HashTable::kMinCapacity);
+  Entry* entry = add("k");
+  EXPECT_FALSE(table_.reset({}, 100000));  // not empty: ignored
+  EXPECT_EQ(table_.capacity(), HashTable::kMinCapacity);
+  EXPECT_EQ(find("k"), entry);
 }
 
-TEST(HashTable, ReserveSizesAnEmptyTableOnly) {
-  HashTable table(1000);
-  EXPECT_EQ(table.bucket_bytes(), 1024 * sizeof(Entry*));
-  table.reserve(5000);
-  EXPECT_EQ(table.bucket_bytes(), 8192 * sizeof(Entry*));
-  HashTable tiny(0);
-  EXPECT_EQ(tiny.bucket_bytes(), 16 * sizeof(Entry*));
-
-  Entry* entry = Entry::create(1, "k", "v", {}, 0, 0);
-  table.insert(entry);
-  table.reserve(100000);  // not empty: ignored
-  EXPECT_EQ(table.bucket_bytes(), 8192 * sizeof(Entry*));
-  EXPECT_EQ(table.find(1, "k"), entry);
-  table.clear([](Entry* e) { Entry::destroy(e); });
-}
-
-TEST_F(HashTableTest, ClearVisitsEveryEntryOnceAndTheTableStaysUsable) {
-  std::set<Entry*> inserted;
-  for (std::uint32_t i = 0; i < 17; ++i) inserted.insert(add(i % 5, "k" + std::to_string(i)));
-  ASSERT_GT(table_.bucket_bytes(), 32 * sizeof(Entry*));  // clear in the middle of a move
-
+TEST_F(HashTableTest, ClearVisitsEveryEntryOnceMidResizeAndTheTableStaysUsable) {
+  use({}, 1000);
+  std::vector<Entry*> entries = fill_until_resizing();
+  const std::size_t new_capacity = ((1000 * 8 + 6) / 7) * 5 / 4;
   std::multiset<Entry*> visited;
   table_.clear([&](Entry* entry) {
     visited.insert(entry);
     Entry::destroy(entry);
   });
-  EXPECT_EQ(visited, (std::multiset<Entry*>(inserted.begin(), inserted.end())));
+  EXPECT_EQ(visited, (std::multiset<Entry*>(entries.begin(), entries.end())));
   EXPECT_EQ(table_.size(), 0u);
-  EXPECT_EQ(table_.bucket_bytes(), 32 * sizeof(Entry*));  // keeps the larger array
-  EXPECT_EQ(table_.find(0, "k0"), nullptr);
-
-  Entry* again = add(0, "k0");
-  EXPECT_EQ(table_.find(0, "k0"), again);
+  EXPECT_FALSE(table_.resizing());
+  EXPECT_EQ(table_.capacity(), new_capacity);  // keeps the larger array
+  EXPECT_EQ(find(key_of(0)), nullptr);
+  Entry* again = add(key_of(0));
+  EXPECT_EQ(find(key_of(0)), again);
 }
 
 TEST_F(HashTableTest, SampleReturnsOnlyMembers) {
   std::set<Entry*> members;
-  for (std::uint32_t i = 0; i < 100; ++i) members.insert(add(spread(i), std::to_string(i)));
+  for (std::size_t i = 0; i < 100; ++i) members.insert(add(key_of(i)));
   std::minstd_rand rng(3);
   for (int i = 0; i < 1000; ++i) {
     Entry* sampled = table_.sample(rng);
@@ -222,24 +279,46 @@ TEST_F(HashTableTest, SampleReturnsOnlyMembers) {
 }
 
 // Eviction and the active expiry sweep see the table only through sample(): an entry that it
-// can never return is never evicted and, once expired, never reclaimed.
-TEST_F(HashTableTest, SampleReachesEveryEntryIncludingThoseDeepInAChain) {
+// can never return is never evicted and, once expired, never reclaimed. Entries deep in a long
+// cluster count as much as any other; so do entries in a nearly empty table.
+TEST_F(HashTableTest, SampleReachesEveryEntryOfAClusterOrOfANearlyEmptyTable) {
+  use({&same_hash, 0}, 1000);
   std::set<Entry*> members;
-  for (std::uint32_t i = 0; i < 4; ++i) members.insert(add(5, "chained" + std::to_string(i)));
-  for (std::uint32_t i = 0; i < 6; ++i) members.insert(add(i + 8, "alone" + std::to_string(i)));
+  for (std::size_t i = 0; i < 30; ++i) members.insert(add(key_of(i)));
   std::set<Entry*> seen;
   std::minstd_rand rng(11);
   for (int i = 0; i < 20000 && seen.size() < members.size(); ++i) seen.insert(table_.sample(rng));
   EXPECT_EQ(seen, members);
 }
 
-TEST_F(HashTableTest, SampleReachesEntriesInBothArraysMidRehash) {
-  std::set<Entry*> members;
-  for (std::uint32_t i = 0; i < 17; ++i) members.insert(add(i, "k" + std::to_string(i)));
-  ASSERT_GT(table_.bucket_bytes(), 32 * sizeof(Entry*));
+// Sampled LRU relies on every entry being equally likely: with the table half full, each of
+// 500 entries is drawn close to 1/500 of the time.
+TEST_F(HashTableTest, SampleIsCloseToUniform) {
+  use({}, 875);  // 1000 slots
+  for (std::size_t i = 0; i < 500; ++i) add(key_of(i));
+  std::map<Entry*, int> counts;
+  std::minstd_rand rng(5);
+  constexpr int kDraws = 200000;
+  for (int i = 0; i < kDraws; ++i) ++counts[table_.sample(rng)];
+  ASSERT_EQ(counts.size(), 500u);
+  const int expected = kDraws / 500;
+  for (const auto& [entry, count] : counts) {
+    EXPECT_GT(count, expected / 2) << entry->key();
+    EXPECT_LT(count, expected * 3 / 2) << entry->key();
+  }
+}
+
+TEST_F(HashTableTest, SampleReachesEntriesInBothArraysMidResize) {
+  use({}, 1000);
+  std::vector<Entry*> entries = fill_until_resizing();
+  for (std::size_t i = 0; i < 5; ++i) entries.push_back(add("new:" + std::to_string(i)));
+  ASSERT_TRUE(table_.resizing());
+  std::set<Entry*> members(entries.begin(), entries.end());
   std::set<Entry*> seen;
   std::minstd_rand rng(5);
-  for (int i = 0; i < 20000 && seen.size() < members.size(); ++i) seen.insert(table_.sample(rng));
+  for (int i = 0; i < 200000 && seen.size() < members.size(); ++i) {
+    seen.insert(table_.sample(rng));
+  }
   EXPECT_EQ(seen, members);
 }
 
