@@ -570,6 +570,22 @@ def memory_per_entry(args, binary, workdir):
     return out
 
 
+def memory_only(args):
+    """--memory-only: the memory-per-entry row for all three servers, printed, nothing written."""
+    with tempfile.TemporaryDirectory(prefix="respcache-bench-") as workdir:
+        binary = os.path.join(workdir, "respcache")
+        shutil.copy2(args.binary, binary)
+        memory = memory_per_entry(args, binary, workdir)
+    print(f"\n{args.entries} entries, {len(b'key:00000000')}-byte keys, {args.value_size}-byte values")
+    print("| server | RSS before MB | RSS after MB | RSS delta / entries B | "
+          "INFO used_memory / entries B |")
+    print("|---|---:|---:|---:|---:|")
+    for r in memory:
+        used = f"{r['used_per_entry']:.1f}" if "used_per_entry" in r else "n/a"
+        print(f"| {r['server']} | {r['rss0'] / 1e6:.1f} | {r['rss1'] / 1e6:.1f} | "
+              f"{r['per_entry']:.1f} | {used} |")
+
+
 def memcached_items(port):
     with socket.create_connection(("127.0.0.1", port), timeout=10) as s:
         s.sendall(b"stats\r\n")
@@ -1061,6 +1077,8 @@ def parse_args():
     ap.add_argument("--profile", choices=("auto", "always", "never"), default="auto",
                     help="profile respcache when a target is missed (auto), always, or never")
     ap.add_argument("--profile-top", type=int, default=15)
+    ap.add_argument("--memory-only", action="store_true",
+                    help="run only the memory-per-entry comparison and print it; writes nothing")
     ap.add_argument("--out-dir", default=None, help="where RESULTS.md and the PNG go "
                     "(default: bench/, or a temporary folder with --quick)")
     a = ap.parse_args()
@@ -1079,6 +1097,9 @@ def main():
     hard = raise_fd_limit()
     if args.idle_conns + 100 > hard:
         die(f"--idle-conns {args.idle_conns} needs more than the hard fd limit {hard}")
+    if args.memory_only:
+        memory_only(args)
+        return
     out_dir = args.out_dir or (tempfile.mkdtemp(prefix="respcache-quick-") if args.quick
                                else BENCH_DIR)
     os.makedirs(out_dir, exist_ok=True)

@@ -1,6 +1,8 @@
 #include "respcache/storage/hash_table.hpp"
 
 #include <malloc.h>
+#include <sys/mman.h>
+#include <unistd.h>
 
 #include <cstdlib>
 #include <cstring>
@@ -229,14 +231,39 @@ void HashTable::migrate_some(std::size_t steps) {
     erase_at(old_, cursor_);  // may pull the next displaced slot into the cursor's place
     if (old_.slots[cursor_] == 0) ++cursor_;  // nothing was pulled in: pass it in this step
   }
-  if (resizing() && old_.count == 0) finish_resize();
+  if (!resizing()) return;
+  if (old_.count == 0) {
+    finish_resize();
+  } else {
+    release_passed_pages();
+  }
+}
+
+// The old array's slots below the cursor are empty for good, and nothing writes them again, so
+// their whole pages can go back to the OS (MADV_DONTNEED: a later read sees zeros, which is what
+// they hold). Pages strictly inside the allocation only, so the allocator's own words around it
+// are untouched; in batches of 64 KiB to keep the system calls few.
+void HashTable::release_passed_pages() {
+  static const std::uintptr_t page = static_cast<std::uintptr_t>(sysconf(_SC_PAGESIZE));
+  constexpr std::uintptr_t kBatch = 64 * 1024;
+  const auto base = reinterpret_cast<std::uintptr_t>(old_.slots.get());
+  const std::uintptr_t first_page = (base + page - 1) & ~(page - 1);
+  const std::uintptr_t passed_end = (base + cursor_ * sizeof(std::uint64_t)) & ~(page - 1);
+  const std::uintptr_t released_end = first_page + old_.released;
+  if (passed_end < released_end + kBatch) return;
+  if (madvise(reinterpret_cast<void*>(released_end), passed_end - released_end, MADV_DONTNEED) ==
+      0) {
+    old_.released = passed_end - first_page;
+  }
 }
 
 std::size_t HashTable::index_bytes() const {
   std::size_t bytes = 0;
   for (const Array* array : {&main_, &old_}) {
     // glibc keeps one size word in front of every chunk.
-    if (array->slots) bytes += malloc_usable_size(array->slots.get()) + sizeof(std::size_t);
+    if (array->slots) {
+      bytes += malloc_usable_size(array->slots.get()) + sizeof(std::size_t) - array->released;
+    }
   }
   return bytes;
 }

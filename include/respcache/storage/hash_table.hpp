@@ -31,7 +31,8 @@ namespace respcache::storage {
 /// (its hash recomputed from its key) or one old slot passed; `migrate_some` lets an idle
 /// caller finish it. A move of n entries from c slots thus takes at most (n + c) / 16 writes,
 /// after which the new array is at most 4/5 full. Lookups consult both arrays while a move is
-/// on; inserts go to the new one.
+/// on; inserts go to the new one. The old array's pages that the move has passed go back to
+/// the OS as it goes, so a resize costs less than both arrays in full.
 class HashTable {
  public:
   explicit HashTable(KeyHasher hasher = {}, std::size_t keys = 0);
@@ -90,6 +91,7 @@ class HashTable {
     std::unique_ptr<std::uint64_t[], FreeDeleter> slots;
     std::size_t capacity = 0;
     std::size_t count = 0;
+    std::size_t released = 0;  // bytes of whole pages given back to the OS (old_ only)
   };
   static constexpr std::size_t kNotFound = SIZE_MAX;
 
@@ -100,6 +102,7 @@ class HashTable {
   static void erase_at(Array& array, std::size_t index);
 
   void maybe_grow();
+  void release_passed_pages();
   void finish_resize();
 
   KeyHasher hasher_;

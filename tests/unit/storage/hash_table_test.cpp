@@ -207,6 +207,26 @@ TEST_F(HashTableTest, MigrateSomeFinishesAResizeWithoutWrites) {
   EXPECT_EQ(table_.size(), entries.size());
 }
 
+// The old array's pages behind the move go back to the OS, and the accounting follows.
+TEST_F(HashTableTest, AResizeGivesBackTheOldArrayAsItGoes) {
+  use({}, 100000);
+  std::vector<Entry*> entries = fill_until_resizing();
+  const std::size_t old_bytes = 114286 * sizeof(std::uint64_t);
+  const std::size_t at_start = table_.index_bytes();
+  table_.migrate_some(100000);  // about half of the old slots
+  ASSERT_TRUE(table_.resizing());
+  EXPECT_LT(table_.index_bytes(), at_start - old_bytes / 3);
+  for (std::size_t i = 0; i < entries.size(); ++i) ASSERT_EQ(find(key_of(i)), entries[i]) << i;
+  std::minstd_rand rng(2);
+  for (int i = 0; i < 1000; ++i) ASSERT_NE(table_.sample(rng), nullptr);
+  for (std::size_t i = 0; i < entries.size(); i += 3) erase(entries[i]);
+  for (std::size_t i = 0; i < entries.size(); ++i) {
+    ASSERT_EQ(find(key_of(i)), i % 3 == 0 ? nullptr : entries[i]) << i;
+  }
+  table_.migrate_some(1 << 20);
+  EXPECT_FALSE(table_.resizing());
+}
+
 TEST_F(HashTableTest, EveryEntryStaysFindableThroughManyResizes) {
   for (KeyHasher hasher : {KeyHasher{}, KeyHasher{&few_hashes, 9}}) {
     SCOPED_TRACE(hasher.function == &few_hashes ? "few hashes" : "xxh3");
