@@ -38,8 +38,8 @@ struct Config {
 /// The entry size the hash tables are sized for when --reserve-keys is not given: a small key
 /// and value with their header and allocator rounding.
 inline constexpr std::size_t kExpectedEntryBytes = 256;
-/// The default reservation stops here (2 MiB of buckets); past it the tables grow
-/// incrementally. A table much larger than its key count costs a cache miss per lookup:
+/// The default reservation stops here (about 2.3 MiB of hash-table slots); past it the
+/// tables grow incrementally. A table much larger than its key count costs a cache miss per lookup:
 /// with 100k keys, 128Ki reserved keys used 10-13% less CPU per request than 8Mi
 /// (redis-benchmark -P 16, bench/RESULTS.md).
 inline constexpr std::size_t kMaxDefaultReserveKeys = 256 << 10;

@@ -133,7 +133,7 @@ TEST_F(CacheTest, ClearRemovesEverythingAndReturnsTheMemory) {
 
 TEST_F(CacheTest, UsedMemoryFollowsWritesAndErases) {
   const std::size_t empty_usage = cache_.used_memory();
-  EXPECT_GT(empty_usage, 0u);  // the bucket arrays
+  EXPECT_GT(empty_usage, 0u);  // the slot arrays
   cache_.set("k", std::string(1000, 'x'));
   const std::size_t with_one = cache_.used_memory();
   EXPECT_GE(with_one, empty_usage + 1000 + 1);
