@@ -52,7 +52,13 @@ std::size_t capacity_for(std::size_t keys) {
 
 }  // namespace
 
-void HashTable::FreeDeleter::operator()(std::uint64_t* p) const { std::free(p); }
+void HashTable::Release::operator()(std::uint64_t* p) const {
+  if (mapped_bytes != 0) {
+    munmap(p, mapped_bytes);
+  } else {
+    std::free(p);
+  }
+}
 
 HashTable::HashTable(KeyHasher hasher, std::size_t keys) { reset(hasher, keys); }
 
@@ -71,14 +77,29 @@ bool HashTable::reset(KeyHasher hasher, std::size_t keys) {
   return true;
 }
 
-// calloc, not new[]: a large array comes from fresh zero pages that cost no RSS until a slot
-// is used, and nothing zeroes it on the request path.
+// Zeroed memory that costs no RSS until a slot is used, so nothing zeroes it on the request
+// path. Arrays of 64 KiB and more are mapped on their own rather than taken from malloc: when
+// one is freed after a resize its memory surely goes back to the OS (glibc would keep a freed
+// array of up to 32 MiB in its heap once its dynamic mmap threshold has risen), and its
+// accounting is exact.
 bool HashTable::allocate(Array& array, std::size_t capacity) {
-  auto* slots = static_cast<std::uint64_t*>(std::calloc(capacity, sizeof(std::uint64_t)));
-  if (slots == nullptr) return false;
-  array.slots.reset(slots);
+  constexpr std::size_t kMapFrom = 64 * 1024;
+  static const std::size_t page = static_cast<std::size_t>(sysconf(_SC_PAGESIZE));
+  const std::size_t bytes = capacity * sizeof(std::uint64_t);
+  if (bytes >= kMapFrom) {
+    const std::size_t mapped = (bytes + page - 1) & ~(page - 1);
+    void* memory =
+        mmap(nullptr, mapped, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+    if (memory == MAP_FAILED) return false;
+    array.slots = {static_cast<std::uint64_t*>(memory), Release{mapped}};
+  } else {
+    auto* slots = static_cast<std::uint64_t*>(std::calloc(capacity, sizeof(std::uint64_t)));
+    if (slots == nullptr) return false;
+    array.slots = {slots, Release{0}};
+  }
   array.capacity = capacity;
   array.count = 0;
+  array.released = 0;
   return true;
 }
 
@@ -242,10 +263,12 @@ void HashTable::migrate_some(std::size_t steps) {
 // The old array's slots below the cursor are empty for good, and nothing writes them again, so
 // their whole pages can go back to the OS (MADV_DONTNEED: a later read sees zeros, which is what
 // they hold). Pages strictly inside the allocation only, so the allocator's own words around it
-// are untouched; in batches of 64 KiB to keep the system calls few.
+// are untouched; in batches of 16 KiB to keep the system calls few. Both arrays are indexed by
+// the hash scaled to their size, so the move fills the new array front to back about as fast as
+// it empties the old one, and a resize costs little more than the larger array alone.
 void HashTable::release_passed_pages() {
   static const std::uintptr_t page = static_cast<std::uintptr_t>(sysconf(_SC_PAGESIZE));
-  constexpr std::uintptr_t kBatch = 64 * 1024;
+  constexpr std::uintptr_t kBatch = 16 * 1024;
   const auto base = reinterpret_cast<std::uintptr_t>(old_.slots.get());
   const std::uintptr_t first_page = (base + page - 1) & ~(page - 1);
   const std::uintptr_t passed_end = (base + cursor_ * sizeof(std::uint64_t)) & ~(page - 1);
@@ -260,10 +283,11 @@ void HashTable::release_passed_pages() {
 std::size_t HashTable::index_bytes() const {
   std::size_t bytes = 0;
   for (const Array* array : {&main_, &old_}) {
-    // glibc keeps one size word in front of every chunk.
-    if (array->slots) {
-      bytes += malloc_usable_size(array->slots.get()) + sizeof(std::size_t) - array->released;
-    }
+    if (!array->slots) continue;
+    const std::size_t mapped = array->slots.get_deleter().mapped_bytes;
+    // A mapped array costs its pages; a malloc'd one its chunk (usable size and size word).
+    bytes += (mapped != 0 ? mapped : malloc_usable_size(array->slots.get()) + sizeof(std::size_t)) -
+             array->released;
   }
   return bytes;
 }

@@ -84,11 +84,15 @@ class HashTable {
   static constexpr std::size_t kMaxDistance = (1U << 10) - 1;
 
  private:
-  struct FreeDeleter {
+  // Frees a slot array: munmap for one mapped on its own (mapped_bytes > 0), else free.
+  struct Release {
+    // No member initializer: GCC would then refuse Release as unique_ptr's default-constructed
+    // deleter inside the enclosing class. unique_ptr value-initializes it to 0.
+    std::size_t mapped_bytes;
     void operator()(std::uint64_t* p) const;
   };
   struct Array {
-    std::unique_ptr<std::uint64_t[], FreeDeleter> slots;
+    std::unique_ptr<std::uint64_t[], Release> slots;
     std::size_t capacity = 0;
     std::size_t count = 0;
     std::size_t released = 0;  // bytes of whole pages given back to the OS (old_ only)
