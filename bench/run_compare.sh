@@ -4,6 +4,7 @@
 # bench/RESULTS.md and bench/results_throughput.png (about 10 minutes on 2 CPUs).
 #   bench/run_compare.sh             # full run, defaults
 #   bench/run_compare.sh --quick     # ~1 minute smoke run; report goes to a temporary folder
+#   bench/run_compare.sh --memory-only  # only memory per entry, three servers, printed (~1 min)
 #   bench/run_compare.sh --rounds 7  # any other flag goes to compare_redis.py (see --help)
 # Installs what it needs from Debian with scripts/install-deps.sh --bench.
 set -euo pipefail
