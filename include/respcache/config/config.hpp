@@ -38,9 +38,12 @@ struct Config {
 };
 
 /// Share of the memory limit (cgroup, else physical RAM) given to data when --maxmemory is not
-/// set. The rest is for what the budget cannot see: allocator slack and fragmentation, thread
-/// stacks, the binary, kernel socket buffers. PLACEHOLDER: chosen from bench/memory_limit.py.
-inline constexpr double kDefaultMemoryFraction = 0.70;
+/// set. The rest covers what the budget cannot see: allocator slack and fragmentation, thread
+/// stacks, the binary, kernel socket buffers. Chosen with bench/memory_limit.py: at 70%, the
+/// worst of six workloads (4 KiB values) peaked at 1.11x maxmemory, 77.6% of a 256 MiB limit;
+/// 75% puts that worst case near 83%, leaving the rest as margin (bench/RESULTS.md, "Memory
+/// under a container limit").
+inline constexpr double kDefaultMemoryFraction = 0.75;
 
 /// The entry size the hash tables are sized for when --reserve-keys is not given: a small key
 /// and value with their header and allocator rounding.
