@@ -10,8 +10,9 @@ Measures, on this machine, with both servers running side by side:
 Rounds alternate the servers and the tables report medians, because a 2-core machine is noisy;
 a run disturbed by other processes is repeated. A sensitivity section adds respcache --threads 1
 and a two-thread redis-benchmark at -P 1, and a missed target adds perf and strace profiles.
-It rewrites bench/RESULTS.md and bench/results_throughput.png wholesale; bench/RESULTS.extra.md,
-if present, is appended under "## Other measurements".
+It rewrites bench/RESULTS.md and bench/results_throughput.png wholesale; bench/RESULTS.extra.md
+and bench/RESULTS.memory_limit.md (bench/memory_limit.py), if present, are appended under
+"## Other measurements".
 
 Run through bench/run_compare.sh (builds Release first). Stdlib and matplotlib only; use
 /usr/bin/python3 so Debian's matplotlib is importable.
@@ -870,10 +871,14 @@ def render(args, ctx):
           f"{r['other_cpu_pct']:.0f} | {r['wall_s']:.1f} |")
     w("\n</details>\n")
 
-    extra = os.path.join(BENCH_DIR, "RESULTS.extra.md")
-    if os.path.exists(extra):
+    # Sections other scripts write (run_micro.sh's results, bench/memory_limit.py's own file).
+    extras = [os.path.join(BENCH_DIR, name)
+              for name in ("RESULTS.extra.md", "RESULTS.memory_limit.md")]
+    extras = [path for path in extras if os.path.exists(path)]
+    if extras:
         w("## Other measurements\n")
-        with open(extra) as f:
+    for path in extras:
+        with open(path) as f:
             w(demote_headings(f.read()).rstrip() + "\n")
     return "\n".join(L)
 

@@ -23,8 +23,8 @@ run_suite() {  # name, cmake flags..., then ctest args after --
 
 run_suite build -DCMAKE_BUILD_TYPE=Release
 if [ "${SKIP_SANITIZERS:-0}" != "1" ]; then
-  run_suite build-asan -DCMAKE_BUILD_TYPE=RelWithDebInfo -DRESPCACHE_SANITIZE=ON -- -LE 'bench-only'
-  run_suite build-tsan -DCMAKE_BUILD_TYPE=RelWithDebInfo -DRESPCACHE_TSAN=ON -- -L concurrent
+  run_suite build-asan -DCMAKE_BUILD_TYPE=RelWithDebInfo -DRESPCACHE_SANITIZE=ON -- -LE 'bench-only|no-sanitizer'
+  run_suite build-tsan -DCMAKE_BUILD_TYPE=RelWithDebInfo -DRESPCACHE_TSAN=ON -- -L concurrent -LE no-sanitizer
   FUZZ_SECONDS=${FUZZ_SECONDS:-30} tests/fuzz/run_fuzzers.sh build-fuzz
 fi
 echo "=== all test suites passed"

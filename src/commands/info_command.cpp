@@ -102,7 +102,6 @@ void persistence_section(CommandContext&, Out& out) {
 
 void stats_section(CommandContext& ctx, Out& out) {
   const ServerState::Totals totals = ctx.server.totals();
-  const storage::CacheStats cache = ctx.cache().stats();
   line(out, "# Stats");
   line(out, "total_connections_received:{}", ctx.server.total_connections_received.load());
   line(out, "total_commands_processed:{}", totals.commands_processed);
@@ -110,8 +109,8 @@ void stats_section(CommandContext& ctx, Out& out) {
   line(out, "total_net_input_bytes:{}", totals.net_input_bytes);
   line(out, "total_net_output_bytes:{}", totals.net_output_bytes);
   line(out, "rejected_connections:{}", ctx.server.rejected_connections.load());
-  line(out, "expired_keys:{}", cache.expired_keys);
-  line(out, "evicted_keys:{}", cache.evicted_keys);
+  line(out, "expired_keys:{}", totals.expired_keys);
+  line(out, "evicted_keys:{}", totals.evicted_keys);
   line(out, "keyspace_hits:{}", totals.keyspace_hits);
   line(out, "keyspace_misses:{}", totals.keyspace_misses);
 }

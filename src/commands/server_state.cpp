@@ -1,5 +1,6 @@
 #include "respcache/commands/server_state.hpp"
 
+#include <algorithm>
 #include <random>
 
 namespace respcache::commands {
@@ -31,6 +32,13 @@ ServerState::Totals ServerState::totals() const {
       t.latency_buckets[b] += w.latency_buckets[b].load(std::memory_order_relaxed);
     }
   }
+  const storage::CacheStats cache = cache_.stats();
+  t.evicted_keys =
+      cache.evicted_keys -
+      std::min(cache.evicted_keys, evicted_keys_at_reset_.load(std::memory_order_relaxed));
+  t.expired_keys =
+      cache.expired_keys -
+      std::min(cache.expired_keys, expired_keys_at_reset_.load(std::memory_order_relaxed));
   return t;
 }
 
@@ -72,6 +80,9 @@ void ServerState::reset_stats() {
   }
   total_connections_received.store(0, std::memory_order_relaxed);
   rejected_connections.store(0, std::memory_order_relaxed);
+  const storage::CacheStats cache = cache_.stats();
+  evicted_keys_at_reset_.store(cache.evicted_keys, std::memory_order_relaxed);
+  expired_keys_at_reset_.store(cache.expired_keys, std::memory_order_relaxed);
 }
 
 }  // namespace respcache::commands

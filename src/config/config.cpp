@@ -6,15 +6,12 @@
 #include <algorithm>
 #include <cctype>
 #include <cstdio>
+#include <stdexcept>
 
 #include "respcache/config/system_resources.hpp"
 
 namespace respcache::config {
 namespace {
-
-// Share of the process's memory limit given to data when --maxmemory is not set. The rest is
-// for connection buffers, allocator slack, thread stacks and the binary.
-constexpr double kDefaultMemoryFraction = 0.70;
 
 std::string lower(std::string s) {
   std::transform(s.begin(), s.end(), s.begin(),
@@ -41,7 +38,11 @@ void resolve_max_memory(const std::string& spec, const SystemResources& system, 
     config.max_memory_source = fmt::format("{:.0f}% of {} {}", kDefaultMemoryFraction * 100,
                                            limit_name, human_bytes(limit));
   } else if (spec.back() == '%') {
-    const double percent = std::stod(spec.substr(0, spec.size() - 1));
+    std::size_t parsed = 0;
+    const double percent = std::stod(spec.substr(0, spec.size() - 1), &parsed);
+    if (parsed != spec.size() - 1 || !(percent > 0 && percent <= 100)) {
+      throw std::invalid_argument("percentage out of range");
+    }
     config.max_memory = static_cast<std::size_t>(static_cast<double>(limit) * percent / 100.0);
     config.max_memory_source = fmt::format("{} of {} {}", spec, limit_name, human_bytes(limit));
   } else {
@@ -111,6 +112,10 @@ std::string human_bytes(std::size_t bytes) {
 }
 
 CommandLine parse_command_line(int argc, char** argv) {
+  return parse_command_line(argc, argv, read_system_resources());
+}
+
+CommandLine parse_command_line(int argc, char** argv, const SystemResources& system) {
   Config config;
   CLI::App app{
       "respcache: a multi-threaded, memory-bounded cache server speaking RESP (the Redis "
@@ -143,7 +148,9 @@ CommandLine parse_command_line(int argc, char** argv) {
       });
   app.add_option("--maxmemory", max_memory,
                  "Data budget: bytes (k/m/g = 1000^n, kb/mb/gb = 1024^n) or a percentage of the "
-                 "memory limit, like 60% (default: 70% of the cgroup limit or of RAM)");
+                 "memory limit, like 60% (default: " +
+                     fmt::format("{:.0f}", kDefaultMemoryFraction * 100) +
+                     "% of the cgroup limit or of RAM)");
   app.add_option(
       "--reserve-keys", config.reserve_keys,
       "Keys the hash tables are sized for at start (default: maxmemory / 256, at most 256Ki)");
@@ -179,7 +186,6 @@ CommandLine parse_command_line(int argc, char** argv) {
   config.max_key_size = *parse_memory_size(max_key_size);
   config.max_value_size = *parse_memory_size(max_value_size);
   config.proto_max_bulk_len = *parse_memory_size(proto_max_bulk_len);
-  const SystemResources system = read_system_resources();
   try {
     resolve_max_memory(max_memory, system, config);
   } catch (const std::exception&) {

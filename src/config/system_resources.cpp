@@ -4,11 +4,14 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <cctype>
+#include <charconv>
 #include <cmath>
 #include <filesystem>
 #include <fstream>
 #include <optional>
 #include <sstream>
+#include <string_view>
 #include <vector>
 
 namespace respcache::config {
@@ -21,14 +24,25 @@ std::optional<std::string> read_first_line(const std::filesystem::path& path) {
   return line;
 }
 
+/// A whole decimal number (a leading '-' allowed), or nullopt for anything else: "max",
+/// an empty or garbled file. Never throws, so a strange cgroup file means "no limit".
+std::optional<long long> parse_integer(std::string_view text) {
+  long long value = 0;
+  const char* end = text.data() + text.size();
+  const auto [ptr, ec] = std::from_chars(text.data(), end, value);
+  if (ec != std::errc() || ptr == text.data()) return std::nullopt;
+  for (const char* p = ptr; p != end; ++p) {
+    if (!std::isspace(static_cast<unsigned char>(*p))) return std::nullopt;
+  }
+  return value;
+}
+
 std::optional<unsigned long long> read_number(const std::filesystem::path& path) {
   auto line = read_first_line(path);
   if (!line) return std::nullopt;
-  try {
-    return std::stoull(*line);
-  } catch (...) {
-    return std::nullopt;  // "max" and other non-numbers mean "no limit"
-  }
+  const auto value = parse_integer(*line);
+  if (!value || *value < 0) return std::nullopt;
+  return static_cast<unsigned long long>(*value);
 }
 
 /// The cgroup path of this process for a v1 controller, or for v2 (controller "").
@@ -78,11 +92,15 @@ void read_v2(const std::string& root, const std::string& proc_self_cgroup, Syste
           r.cgroup_memory_limit ? std::min(r.cgroup_memory_limit, bytes) : bytes;
     }
     if (auto line = read_first_line(dir / "cpu.max")) {
+      // "$MAX $PERIOD", where $MAX is "max" when there is no quota.
       std::istringstream fields(*line);
-      std::string quota;
-      double period = 0;
-      if (fields >> quota >> period && quota != "max" && period > 0) {
-        const double cpus = std::stod(quota) / period;
+      std::string quota_text;
+      std::string period_text;
+      fields >> quota_text >> period_text;
+      const auto quota = parse_integer(quota_text);
+      const auto period = parse_integer(period_text);
+      if (quota && period && *quota > 0 && *period > 0) {
+        const double cpus = static_cast<double>(*quota) / static_cast<double>(*period);
         r.cgroup_cpu_quota = r.cgroup_cpu_quota > 0 ? std::min(r.cgroup_cpu_quota, cpus) : cpus;
       }
     }
@@ -102,12 +120,12 @@ void read_v1(const std::string& root, const std::string& proc_self_cgroup, Syste
   std::error_code ec;
   if (!std::filesystem::is_directory(cpu, ec)) cpu = std::filesystem::path(root) / "cpu";
   for (const auto& dir : cgroup_chain(cpu, cgroup_path(proc_self_cgroup, "cpu"))) {
-    auto quota = read_first_line(dir / "cpu.cfs_quota_us");
-    auto period = read_number(dir / "cpu.cfs_period_us");
-    if (!quota || !period || *period == 0) continue;
-    const long long quota_us = std::stoll(*quota);
-    if (quota_us <= 0) continue;  // -1: unlimited
-    const double cpus = static_cast<double>(quota_us) / static_cast<double>(*period);
+    // A quota of -1 (or anything not positive) means unlimited.
+    const long long quota_us =
+        parse_integer(read_first_line(dir / "cpu.cfs_quota_us").value_or("")).value_or(-1);
+    const unsigned long long period = read_number(dir / "cpu.cfs_period_us").value_or(0);
+    if (quota_us <= 0 || period == 0) continue;
+    const double cpus = static_cast<double>(quota_us) / static_cast<double>(period);
     r.cgroup_cpu_quota = r.cgroup_cpu_quota > 0 ? std::min(r.cgroup_cpu_quota, cpus) : cpus;
   }
 }

@@ -36,12 +36,13 @@ def wait_for_port(port, proc=None, timeout=10.0):
 
 
 class Server:
-    """A running server process on 127.0.0.1:port."""
+    """A running server process on 127.0.0.1:port. `popen` starts it (a MemoryCgroup's popen
+    starts it inside that cgroup)."""
 
-    def __init__(self, argv, port):
+    def __init__(self, argv, port, popen=subprocess.Popen):
         self.port = port
         self.argv = argv
-        self.proc = subprocess.Popen(argv, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+        self.proc = popen(argv, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
         try:
             wait_for_port(port, self.proc)
         except Exception:

@@ -63,6 +63,8 @@ class ServerState {
     std::array<std::uint64_t, kMaxCommands> command_calls{};
     std::array<std::uint64_t, kMaxCommands> command_nanos{};
     std::array<std::uint64_t, kLatencyBucketCount> latency_buckets{};
+    std::uint64_t evicted_keys = 0;  ///< since the last RESETSTAT, like every field here
+    std::uint64_t expired_keys = 0;
   };
   Totals totals() const;
 
@@ -92,6 +94,10 @@ class ServerState {
   std::unique_ptr<WorkerStats[]> workers_;
   std::atomic<std::uint64_t> next_client_id_{1};
   std::string run_id_;
+  // The cache's own eviction and expiry counters never go back; RESETSTAT records where they
+  // stood, and totals() reports the difference.
+  std::atomic<std::uint64_t> evicted_keys_at_reset_{0};
+  std::atomic<std::uint64_t> expired_keys_at_reset_{0};
   std::chrono::steady_clock::time_point started_ = std::chrono::steady_clock::now();
 
   static constexpr std::size_t kOpsSamples = 16;

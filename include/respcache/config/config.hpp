@@ -7,6 +7,8 @@
 
 namespace respcache::config {
 
+struct SystemResources;
+
 /// The server's settings after the command line is read and defaults are derived from the
 /// machine. Read by app and handed down; nothing below app parses flags.
 struct Config {
@@ -35,6 +37,14 @@ struct Config {
   std::string log_level = "info";
 };
 
+/// Share of the memory limit (cgroup, else physical RAM) given to data when --maxmemory is not
+/// set. The rest covers what the budget cannot see: allocator slack and fragmentation, thread
+/// stacks, the binary, kernel socket buffers. Chosen with bench/memory_limit.py: at 70%, the
+/// worst of six workloads (4 KiB values) peaked at 1.11x maxmemory, 77.6% of a 256 MiB limit;
+/// 75% puts that worst case near 83%, leaving the rest as margin (bench/RESULTS.md, "Memory
+/// under a container limit").
+inline constexpr double kDefaultMemoryFraction = 0.75;
+
 /// The entry size the hash tables are sized for when --reserve-keys is not given: a small key
 /// and value with their header and allocator rounding.
 inline constexpr std::size_t kExpectedEntryBytes = 256;
@@ -53,6 +63,8 @@ struct CommandLine {
 
 /// Parses argv with CLI11 and derives every default that depends on the machine.
 CommandLine parse_command_line(int argc, char** argv);
+/// The same, with the machine's limits given (tests pass a made-up machine).
+CommandLine parse_command_line(int argc, char** argv, const SystemResources& system);
 
 /// Parses a memory size as Redis's memtoull does: a plain number of bytes, or with a suffix
 /// k/m/g (powers of 1000) or kb/mb/gb (powers of 1024), case-insensitive. nullopt if invalid.
