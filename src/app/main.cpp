@@ -21,9 +21,29 @@ void log_banner(const config::Config& c, std::uint16_t port) {
   spdlog::info("threads {} ({}), shards {}", c.threads, c.threads_source, c.shards);
   spdlog::info("maxmemory {} bytes = {} ({}), policy allkeys-lru", c.max_memory,
                config::human_bytes(c.max_memory), c.max_memory_source);
-  spdlog::info("limits: key {} B, value {} B, bulk {} B; backlog {}, sndbuf {}, rcvbuf {}",
-               c.max_key_size, c.max_value_size, c.proto_max_bulk_len, c.backlog, c.send_buffer,
-               c.receive_buffer);
+  spdlog::info(
+      "limits: key {} B, value {} B, bulk {} B, inline {} B, {} args; backlog {}, "
+      "sndbuf {}, rcvbuf {}",
+      c.max_key_size, c.max_value_size, c.proto_max_bulk_len, c.max_inline_len, c.max_args,
+      c.backlog, c.send_buffer, c.receive_buffer);
+  spdlog::info(
+      "clients: maxclients {}; query buffer {} B, output buffer {} B; timeout {} s, "
+      "tcp-keepalive {} s",
+      c.max_clients_source, c.client_query_buffer_limit, c.client_output_buffer_limit, c.timeout,
+      c.tcp_keepalive);
+  if (c.requirepass.empty()) {
+    const bool loopback = c.bind == "127.0.0.1" || c.bind == "::1" || c.bind == "localhost";
+    if (loopback) {
+      spdlog::info("no password set (--requirepass): any local client may read and write");
+    } else {
+      spdlog::warn(
+          "no password set (--requirepass) and listening on {}: anyone who can reach "
+          "the port may read and write",
+          c.bind);
+    }
+  } else {
+    spdlog::info("clients must AUTH (--requirepass is set)");
+  }
 }
 
 /// Makes glibc's malloc keep RSS close to what the budget counts; measured with

@@ -45,6 +45,7 @@ constexpr CommandSpec kCommands[] = {
     {"ping", -1, kFast, 0, 0, 0, cmd_ping},
     {"echo", 2, kFast, 0, 0, 0, cmd_echo},
     {"quit", -1, kNoAuth | kLoading | kStale | kFast, 0, 0, 0, cmd_quit},
+    {"auth", -2, kNoAuth | kLoading | kStale | kFast, 0, 0, 0, cmd_auth},
     {"hello", -1, kNoAuth | kLoading | kStale | kFast, 0, 0, 0, cmd_hello},
     {"client", -2, kLoading | kStale, 0, 0, 0, cmd_client},
     {"command", -1, kLoading | kStale, 0, 0, 0, cmd_command},

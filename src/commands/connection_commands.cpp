@@ -26,6 +26,16 @@ bool set_client_name(CommandContext& ctx, std::string_view name) {
   return true;
 }
 
+/// Redis's ACLAuthenticateUser with only the default user: "default" (usernames are
+/// case-sensitive) and, when a password is set, that password. Marks the client
+/// authenticated on success.
+bool authenticate(CommandContext& ctx, std::string_view username, std::string_view password) {
+  if (username != "default") return false;
+  if (ctx.server.auth_required() && !ctx.server.password_matches(password)) return false;
+  ctx.client.authenticated = true;
+  return true;
+}
+
 void client_id(CommandContext& ctx) { ctx.reply.integer(static_cast<long long>(ctx.client.id)); }
 
 void client_setname(CommandContext& ctx) {
@@ -96,6 +106,24 @@ void cmd_quit(CommandContext& ctx) {
   ctx.client.close_after_reply = true;
 }
 
+// AUTH [username] password, as Redis 7.0 answers it with only the default user.
+void cmd_auth(CommandContext& ctx) {
+  if (ctx.argc() > 3) {
+    ctx.reply.error(replies::kSyntaxError);
+    return;
+  }
+  if (ctx.argc() == 2 && !ctx.server.auth_required()) {
+    ctx.reply.error(replies::kAuthWithoutPassword);
+    return;
+  }
+  const std::string_view username = ctx.argc() == 2 ? std::string_view("default") : ctx.args[1];
+  if (authenticate(ctx, username, ctx.args[ctx.argc() - 1])) {
+    ctx.reply.ok();
+  } else {
+    ctx.reply.error(replies::kWrongPass);
+  }
+}
+
 // HELLO [protover [AUTH username password] [SETNAME clientname]], as in Redis 7.0 except that
 // only protocol 2 exists so far: 3 is refused with -NOPROTO.
 void cmd_hello(CommandContext& ctx) {
@@ -115,10 +143,12 @@ void cmd_hello(CommandContext& ctx) {
   }
   std::string_view client_name;
   bool set_name = false;
+  const std::string_view* credentials = nullptr;  // username, password
   for (std::size_t j = next; j < ctx.argc(); ++j) {
     const std::size_t more = ctx.argc() - 1 - j;
     if (iequals(ctx.args[j], "auth") && more >= 2) {
-      j += 2;  // no password is configured, so any credentials are accepted, as in Redis
+      credentials = &ctx.args[j + 1];
+      j += 2;
     } else if (iequals(ctx.args[j], "setname") && more >= 1) {
       client_name = ctx.args[++j];
       set_name = true;
@@ -126,6 +156,14 @@ void cmd_hello(CommandContext& ctx) {
       ctx.reply.error(fmt::format("ERR Syntax error in HELLO option '{}'", ctx.args[j]));
       return;
     }
+  }
+  if (credentials != nullptr && !authenticate(ctx, credentials[0], credentials[1])) {
+    ctx.reply.error(replies::kWrongPass);
+    return;
+  }
+  if (!ctx.client.authenticated && ctx.server.auth_required()) {
+    ctx.reply.error(replies::kHelloNoAuth);
+    return;
   }
   if (version == 3) {
     ctx.reply.error(replies::kNoProto);

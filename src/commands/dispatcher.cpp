@@ -32,6 +32,11 @@ void execute(CommandContext& ctx) {
     replies::wrong_arity(ctx.reply, spec->name);
     return;
   }
+  // As in Redis, an unknown command or a wrong arity is reported before authentication.
+  if (!ctx.client.authenticated && (spec->flags & kNoAuth) == 0 && ctx.server.auth_required()) {
+    ctx.reply.error(replies::kNoAuth);
+    return;
+  }
   const auto start = std::chrono::steady_clock::now();
   spec->handler(ctx);
   record(ctx.stats, static_cast<std::size_t>(spec - all_commands().data()),

@@ -44,6 +44,7 @@ void cmd_select(CommandContext& ctx);
 void cmd_ping(CommandContext& ctx);
 void cmd_echo(CommandContext& ctx);
 void cmd_quit(CommandContext& ctx);
+void cmd_auth(CommandContext& ctx);
 void cmd_hello(CommandContext& ctx);
 void cmd_client(CommandContext& ctx);
 

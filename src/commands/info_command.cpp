@@ -69,6 +69,7 @@ void server_section(CommandContext& ctx, Out& out) {
 void clients_section(CommandContext& ctx, Out& out) {
   line(out, "# Clients");
   line(out, "connected_clients:{}", ctx.server.connected_clients.load(std::memory_order_relaxed));
+  line(out, "maxclients:{}", ctx.server.config().max_clients);
   line(out, "blocked_clients:0");
 }
 

@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include <array>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -10,6 +11,7 @@
 #include "handlers.hpp"
 #include "respcache/commands/command_table.hpp"
 #include "respcache/commands/replies.hpp"
+#include "respcache/protocol/integer.hpp"
 
 namespace respcache::commands {
 namespace {
@@ -83,7 +85,15 @@ std::vector<std::pair<std::string_view, std::string>> config_values(CommandConte
       {"save", ""},
       {"appendonly", "no"},
       {"databases", "1"},
-      {"timeout", "0"},
+      {"timeout", std::to_string(ctx.server.timeout_seconds.load(std::memory_order_relaxed))},
+      {"tcp-keepalive", std::to_string(c.tcp_keepalive)},
+      {"maxclients", std::to_string(c.max_clients)},
+      {"requirepass", ctx.server.password()},
+      {"client-query-buffer-limit",
+       std::to_string(ctx.server.query_buffer_limit.load(std::memory_order_relaxed))},
+      {"client-output-buffer-limit", fmt::format("normal {} 0 0", c.client_output_buffer_limit)},
+      {"max-args", std::to_string(c.max_args)},
+      {"max-inline-len", std::to_string(c.max_inline_len)},
       {"tcp-backlog", std::to_string(c.backlog)},
       {"io-threads", std::to_string(c.threads)},
       {"shards", std::to_string(c.shards)},
@@ -113,33 +123,78 @@ void config_get(CommandContext& ctx) {
   }
 }
 
-// Only maxmemory can change at run time; it takes effect at once, evicting if needed.
+// The settings CONFIG SET can change, as Redis names them. Every argument is checked before
+// any is applied, so a refused CONFIG SET changes nothing.
+enum class Settable { kMaxMemory, kRequirePass, kTimeout, kQueryBufferLimit };
+
+std::optional<Settable> settable(std::string_view name) {
+  if (iequals(name, "maxmemory")) return Settable::kMaxMemory;
+  if (iequals(name, "requirepass")) return Settable::kRequirePass;
+  if (iequals(name, "timeout")) return Settable::kTimeout;
+  if (iequals(name, "client-query-buffer-limit")) return Settable::kQueryBufferLimit;
+  return std::nullopt;
+}
+
 void config_set(CommandContext& ctx) {
   if (ctx.argc() % 2 != 0) {
     replies::wrong_arity(ctx.reply, "config|set");
     return;
   }
-  std::size_t new_max_memory = 0;
-  bool have_max_memory = false;
+  struct Change {
+    Settable setting;
+    std::string_view text;
+    std::uint64_t number;
+  };
+  std::vector<Change> changes;
   for (std::size_t i = 2; i < ctx.argc(); i += 2) {
     const std::string_view name = ctx.args[i];
-    if (!iequals(name, "maxmemory")) {
+    const std::string_view value = ctx.args[i + 1];
+    const auto setting = settable(name);
+    if (!setting) {
       ctx.reply.error(
           fmt::format("ERR Unknown option or number of arguments for CONFIG SET - '{}'", name));
       return;
     }
-    const auto bytes = config::parse_memory_size(std::string(ctx.args[i + 1]));
-    if (!bytes) {
-      ctx.reply.error(fmt::format(
-          "ERR CONFIG SET failed (possibly related to argument '{}') - argument must be a memory "
-          "value",
-          name));
-      return;
+    Change change{*setting, value, 0};
+    if (*setting == Settable::kMaxMemory || *setting == Settable::kQueryBufferLimit) {
+      const auto bytes = config::parse_memory_size(std::string(value));
+      if (!bytes) {
+        ctx.reply.error(fmt::format(
+            "ERR CONFIG SET failed (possibly related to argument '{}') - argument must be a "
+            "memory value",
+            name));
+        return;
+      }
+      change.number = *bytes;
+    } else if (*setting == Settable::kTimeout) {
+      const auto seconds = protocol::parse_int64(value);
+      if (!seconds || *seconds < 0) {
+        ctx.reply.error(fmt::format(
+            "ERR CONFIG SET failed (possibly related to argument '{}') - argument couldn't be "
+            "parsed into an integer",
+            name));
+        return;
+      }
+      change.number = static_cast<std::uint64_t>(*seconds);
     }
-    new_max_memory = *bytes;
-    have_max_memory = true;
+    changes.push_back(change);
   }
-  if (have_max_memory) ctx.cache().set_max_memory(new_max_memory);
+  for (const Change& change : changes) {
+    switch (change.setting) {
+      case Settable::kMaxMemory:
+        ctx.cache().set_max_memory(change.number);
+        break;
+      case Settable::kRequirePass:
+        ctx.server.set_password(std::string(change.text));
+        break;
+      case Settable::kTimeout:
+        ctx.server.timeout_seconds.store(change.number, std::memory_order_relaxed);
+        break;
+      case Settable::kQueryBufferLimit:
+        ctx.server.query_buffer_limit.store(change.number, std::memory_order_relaxed);
+        break;
+    }
+  }
   ctx.reply.ok();
 }
 

@@ -10,6 +10,10 @@ ServerState::ServerState(config::Config config, storage::Cache& cache)
       cache_(cache),
       workers_(std::make_unique<WorkerStats[]>(config_.threads == 0 ? 1 : config_.threads)) {
   cache_.count_in_budget(&buffer_bytes);
+  timeout_seconds.store(config_.timeout);
+  query_buffer_limit.store(config_.client_query_buffer_limit);
+  set_password(config_.requirepass);
+  tick_clock();
   std::random_device random;
   static constexpr char kHex[] = "0123456789abcdef";
   for (int i = 0; i < 40; ++i) run_id_.push_back(kHex[random() % 16]);
@@ -40,6 +44,37 @@ ServerState::Totals ServerState::totals() const {
       cache.expired_keys -
       std::min(cache.expired_keys, expired_keys_at_reset_.load(std::memory_order_relaxed));
   return t;
+}
+
+bool ServerState::password_matches(std::string_view candidate) const {
+  std::lock_guard lock(password_mutex_);
+  // Every byte of the longer string is compared, so the time taken does not tell how long a
+  // prefix was right.
+  const std::size_t n = std::max(candidate.size(), password_.size());
+  unsigned char diff = candidate.size() == password_.size() ? 0 : 1;
+  for (std::size_t i = 0; i < n; ++i) {
+    const auto a = static_cast<unsigned char>(i < candidate.size() ? candidate[i] : 0);
+    const auto b = static_cast<unsigned char>(i < password_.size() ? password_[i] : 0);
+    diff |= static_cast<unsigned char>(a ^ b);
+  }
+  return diff == 0;
+}
+
+std::string ServerState::password() const {
+  std::lock_guard lock(password_mutex_);
+  return password_;
+}
+
+void ServerState::set_password(std::string password) {
+  std::lock_guard lock(password_mutex_);
+  password_ = std::move(password);
+  auth_required_.store(!password_.empty(), std::memory_order_relaxed);
+}
+
+void ServerState::tick_clock() {
+  const auto now = std::chrono::steady_clock::now().time_since_epoch();
+  coarse_now_ms.store(std::chrono::duration_cast<std::chrono::milliseconds>(now).count(),
+                      std::memory_order_relaxed);
 }
 
 void ServerState::sample_ops() {

@@ -1,10 +1,12 @@
 #include "respcache/config/config.hpp"
 
 #include <fmt/format.h>
+#include <sys/resource.h>
 
 #include <CLI/CLI.hpp>
 #include <algorithm>
 #include <cctype>
+#include <cstdint>
 #include <cstdio>
 #include <stdexcept>
 
@@ -100,6 +102,33 @@ std::optional<std::size_t> parse_memory_size(const std::string& text) {
   return value * multiplier;
 }
 
+std::string fit_max_clients_to_fd_limit(Config& config) {
+  rlimit limit{};
+  if (getrlimit(RLIMIT_NOFILE, &limit) != 0) {
+    return fmt::format("{} (open-files limit unknown)", config.max_clients);
+  }
+  const rlim_t wanted = config.max_clients + kReservedFds;
+  if (limit.rlim_cur != RLIM_INFINITY && limit.rlim_cur < wanted) {
+    rlimit raised = limit;
+    raised.rlim_cur = limit.rlim_max == RLIM_INFINITY ? wanted : std::min(wanted, limit.rlim_max);
+    if (setrlimit(RLIMIT_NOFILE, &raised) == 0) limit = raised;
+  }
+  const std::size_t requested = config.max_clients;
+  if (limit.rlim_cur != RLIM_INFINITY && limit.rlim_cur < wanted) {
+    config.max_clients = limit.rlim_cur > kReservedFds + 1
+                             ? static_cast<std::size_t>(limit.rlim_cur) - kReservedFds
+                             : 1;
+  }
+  const std::string fds =
+      limit.rlim_cur == RLIM_INFINITY ? std::string("unlimited") : std::to_string(limit.rlim_cur);
+  if (config.max_clients < requested) {
+    return fmt::format("{} (asked {}; open-files limit {} minus {} reserved)", config.max_clients,
+                       requested, fds, kReservedFds);
+  }
+  return fmt::format("{} (open-files limit {}, {} reserved)", config.max_clients, fds,
+                     kReservedFds);
+}
+
 std::string human_bytes(std::size_t bytes) {
   // Redis's bytesToHuman: B below 1K, then two decimals in K, M, G, T.
   const double d = static_cast<double>(bytes);
@@ -128,6 +157,9 @@ CommandLine parse_command_line(int argc, char** argv, const SystemResources& sys
   std::string max_key_size = std::to_string(config.max_key_size);
   std::string max_value_size = std::to_string(config.max_value_size);
   std::string proto_max_bulk_len = std::to_string(config.proto_max_bulk_len);
+  std::string max_inline_len = std::to_string(config.max_inline_len);
+  std::string query_buffer_limit;
+  std::string output_buffer_limit;
 
   app.add_option("--bind", config.bind, "Address to listen on (0.0.0.0 for every interface)")
       ->capture_default_str();
@@ -170,6 +202,33 @@ CommandLine parse_command_line(int argc, char** argv, const SystemResources& sys
                  "Largest bulk string length a client may announce (larger is a protocol error)")
       ->capture_default_str()
       ->check(memory_size_validator());
+  app.add_option("--max-inline-len", max_inline_len,
+                 "Longest inline command or `*`/`$` header line")
+      ->capture_default_str()
+      ->check(memory_size_validator());
+  app.add_option("--max-args", config.max_args, "Most arguments in one command")
+      ->capture_default_str()
+      ->check(CLI::Range(std::size_t{1}, std::size_t{INT32_MAX}));
+  app.add_option("--client-query-buffer-limit", query_buffer_limit,
+                 "Unparsed input at which a client is disconnected (default: 64mb, or twice "
+                 "--max-value-size if larger)")
+      ->check(memory_size_validator());
+  app.add_option("--client-output-buffer-limit", output_buffer_limit,
+                 "Pending replies at which a client is disconnected (default: 64mb, or twice "
+                 "--max-value-size if larger)")
+      ->check(memory_size_validator());
+  app.add_option("--maxclients", config.max_clients,
+                 "Most connected clients, capped by the open-files limit minus 32")
+      ->capture_default_str()
+      ->check(CLI::Range(std::size_t{1}, std::size_t{1} << 24));
+  app.add_option("--timeout", config.timeout, "Close clients idle this many seconds (0: never)")
+      ->capture_default_str();
+  app.add_option("--tcp-keepalive", config.tcp_keepalive,
+                 "Seconds of idle before TCP keepalive probes (0: no keepalive)")
+      ->capture_default_str();
+  app.add_option("--requirepass", config.requirepass,
+                 "Password clients must give with AUTH (also read from RESPCACHE_REQUIREPASS)")
+      ->envname("RESPCACHE_REQUIREPASS");
   app.add_option("--log-level", config.log_level, "trace, debug, info, warn, error, critical, off")
       ->capture_default_str()
       ->check(CLI::IsMember({"trace", "debug", "info", "warn", "error", "critical", "off"}));
@@ -186,6 +245,14 @@ CommandLine parse_command_line(int argc, char** argv, const SystemResources& sys
   config.max_key_size = *parse_memory_size(max_key_size);
   config.max_value_size = *parse_memory_size(max_value_size);
   config.proto_max_bulk_len = *parse_memory_size(proto_max_bulk_len);
+  config.max_inline_len = std::max<std::size_t>(*parse_memory_size(max_inline_len), 16);
+  const std::size_t twice_largest_value = 2 * config.max_value_size;
+  config.client_query_buffer_limit = query_buffer_limit.empty()
+                                         ? std::max(kMinQueryBufferLimit, twice_largest_value)
+                                         : *parse_memory_size(query_buffer_limit);
+  config.client_output_buffer_limit = output_buffer_limit.empty()
+                                          ? std::max(kMinOutputBufferLimit, twice_largest_value)
+                                          : *parse_memory_size(output_buffer_limit);
   try {
     resolve_max_memory(max_memory, system, config);
   } catch (const std::exception&) {
@@ -197,6 +264,7 @@ CommandLine parse_command_line(int argc, char** argv, const SystemResources& sys
     config.reserve_keys = std::clamp<std::size_t>(config.max_memory / kExpectedEntryBytes, 1024,
                                                   kMaxDefaultReserveKeys);
   }
+  config.max_clients_source = fit_max_clients_to_fd_limit(config);
   return {config, 0};
 }
 

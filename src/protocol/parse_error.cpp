@@ -22,6 +22,10 @@ std::string_view describe(ParseError error) {
       return "expected '$', got '";
     case ParseError::kInvalidBulkLen:
       return "invalid bulk length";
+    case ParseError::kUnauthenticatedMultibulkLen:
+      return "unauthenticated multibulk length";
+    case ParseError::kUnauthenticatedBulkLen:
+      return "unauthenticated bulk length";
     case ParseError::kArgumentTooLarge:
       return "argument too large";
   }

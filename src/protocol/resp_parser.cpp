@@ -88,6 +88,10 @@ ParseResult RespParser::parse_array(std::span<char> input) {
         (*count > 0 && static_cast<std::size_t>(*count) > limits_.max_args)) {
       return fail(ParseError::kInvalidMultibulkLen);
     }
+    if (unauthenticated_ && *count > 0 &&
+        static_cast<std::size_t>(*count) > limits_.max_unauthenticated_args) {
+      return fail(ParseError::kUnauthenticatedMultibulkLen);
+    }
     pos_ = cr_offset + 2;
     if (*count <= 0) {  // `*0` and `*-1` are empty commands, ignored as Redis does
       const std::size_t consumed = pos_;
@@ -125,6 +129,10 @@ ParseResult RespParser::parse_array(std::span<char> input) {
       const auto len = parse_int64({input.data() + pos_ + 1, cr_offset - pos_ - 1});
       if (!len || *len < 0 || static_cast<unsigned long long>(*len) > limits_.max_bulk_len) {
         return fail(ParseError::kInvalidBulkLen);
+      }
+      if (unauthenticated_ &&
+          static_cast<std::size_t>(*len) > limits_.max_unauthenticated_bulk_len) {
+        return fail(ParseError::kUnauthenticatedBulkLen);
       }
       pos_ = cr_offset + 2;
       bulk_len_ = *len;

@@ -1,7 +1,11 @@
 #include "respcache/server/connection.hpp"
 
+#include <netinet/in.h>
+#include <netinet/tcp.h>
 #include <spdlog/spdlog.h>
+#include <sys/socket.h>
 
+#include <algorithm>
 #include <asio/post.hpp>
 
 #include "respcache/server/protocol_detector.hpp"
@@ -12,8 +16,6 @@ namespace {
 
 // Replies are written out once this much is pending, before more commands run.
 constexpr std::size_t kOutputHighWater = 256 * 1024;
-// A client whose unparsed input reaches this is disconnected (Redis: client-query-buffer-limit).
-constexpr std::size_t kMaxQueryBuffer = 1024UL * 1024 * 1024;
 // Steps one connection may take before letting the others on its thread run.
 constexpr int kStepsPerTurn = 64;
 
@@ -26,14 +28,43 @@ Connection::~Connection() = default;
 
 void Connection::start() {
   std::error_code ec;
-  socket_.set_option(asio::ip::tcp::no_delay(true), ec);
-  socket_.set_option(asio::socket_base::keep_alive(true), ec);
-  socket_.non_blocking(true, ec);
+  set_socket_options(ec);
   if (ec) {
     close();
     return;
   }
+  touch();
   pump();
+}
+
+// Keepalive as Redis's anetKeepAlive sets it: probes after `idle` seconds of silence, then
+// every idle/3 seconds, and the peer is declared dead after 3 unanswered probes, so a client
+// that vanished without a FIN or RST frees its slot within about twice `idle`.
+void Connection::set_socket_options(std::error_code& ec) {
+  socket_.set_option(asio::ip::tcp::no_delay(true), ec);
+  const unsigned idle = worker_.state().config().tcp_keepalive;
+  if (idle > 0) {
+    socket_.set_option(asio::socket_base::keep_alive(true), ec);
+    const int fd = socket_.native_handle();
+    const int interval = std::max(1U, idle / 3);
+    const int count = 3;
+    const int idle_seconds = static_cast<int>(idle);
+    setsockopt(fd, IPPROTO_TCP, TCP_KEEPIDLE, &idle_seconds, sizeof idle_seconds);
+    setsockopt(fd, IPPROTO_TCP, TCP_KEEPINTVL, &interval, sizeof interval);
+    setsockopt(fd, IPPROTO_TCP, TCP_KEEPCNT, &count, sizeof count);
+  }
+  socket_.non_blocking(true, ec);
+}
+
+void Connection::touch() {
+  last_interaction_ms_.store(worker_.state().coarse_now_ms.load(std::memory_order_relaxed),
+                             std::memory_order_relaxed);
+}
+
+void Connection::close_if_idle_since(std::int64_t cutoff_ms) {
+  if (closed_ || last_interaction_ms() >= cutoff_ms) return;
+  spdlog::debug("closing client {}: idle longer than timeout", fmt::ptr(this));
+  close();
 }
 
 void Connection::begin_shutdown() {
@@ -48,6 +79,7 @@ void Connection::begin_shutdown() {
 // commands, or reads; it returns when the socket would block (after arranging a wait), when
 // the connection closes, or after kStepsPerTurn steps (after posting its own continuation).
 void Connection::pump() {
+  if (closed_) return;  // a posted continuation or a wait that raced with close()
   for (int step = 0; step < kStepsPerTurn; ++step) {
     if (!out_.empty()) {
       switch (flush_now()) {
@@ -92,6 +124,9 @@ bool Connection::execute_buffered() {
     session_ = make_session(protocol, worker_.state());
   }
   if (out_.capacity() == 0) out_ = worker_.buffers().acquire();
+  // Replies are written out at kOutputHighWater, so only one large reply can take the output
+  // past it: this limit is what stops an MGET of many large values from taking gigabytes.
+  out_.set_size_limit(worker_.state().config().client_output_buffer_limit);
   const Session::Result result =
       session_->on_input(in_.readable(), out_, kOutputHighWater, worker_.stats());
   in_.consume(result.consumed);
@@ -101,19 +136,22 @@ bool Connection::execute_buffered() {
 
 Connection::ReadOutcome Connection::read_once() {
   if (in_.capacity() == 0) in_ = worker_.buffers().acquire();
-  if (in_.size() >= kMaxQueryBuffer) {
-    spdlog::warn("closing client {}: query buffer reached {} bytes", fmt::ptr(this), in_.size());
+  const std::size_t limit = worker_.state().query_buffer_limit.load(std::memory_order_relaxed);
+  if (in_.size() >= limit) {
+    spdlog::warn("closing client {}: unparsed input reached client-query-buffer-limit ({} bytes)",
+                 fmt::ptr(this), limit);
     return ReadOutcome::kClosed;
   }
-  // A command larger than the buffer makes it grow (compacting first); a pooled buffer is
-  // reused as it is.
-  if (in_.free_space() == 0) in_.reserve_tail(in_.capacity());
+  // A command larger than the buffer makes it grow (compacting first), by doubling but never
+  // by more than the limit leaves; a pooled buffer is reused as it is.
+  if (in_.free_space() == 0) in_.reserve_tail(std::min(in_.capacity(), limit - in_.size()));
   const std::span<char> space = in_.writable();
   std::error_code ec;
   const std::size_t n = socket_.read_some(asio::buffer(space.data(), space.size()), ec);
   if (ec == asio::error::would_block || ec == asio::error::try_again) return ReadOutcome::kNothing;
   if (ec) return ReadOutcome::kClosed;
   in_.commit(n);
+  touch();
   commands::bump(worker_.stats().net_input_bytes, n);
   return n < space.size() ? ReadOutcome::kDrained : ReadOutcome::kMore;
 }
@@ -127,6 +165,7 @@ Connection::FlushOutcome Connection::flush_now() {
       return FlushOutcome::kBlocked;
     if (ec) return FlushOutcome::kFailed;
     out_.consume(n);
+    touch();
     commands::bump(worker_.stats().net_output_bytes, n);
   }
   worker_.buffers().release(out_);

@@ -1,5 +1,7 @@
 #include "respcache/server/resp_session.hpp"
 
+#include <spdlog/spdlog.h>
+
 #include <algorithm>
 
 #include "respcache/commands/dispatcher.hpp"
@@ -11,6 +13,8 @@ namespace {
 protocol::ParserLimits limits_from(const config::Config& config) {
   protocol::ParserLimits limits;
   limits.max_bulk_len = config.proto_max_bulk_len;
+  limits.max_inline_len = config.max_inline_len;
+  limits.max_args = config.max_args;
   // A value or key larger than either limit can never be stored: drop it while it arrives.
   limits.max_buffered_arg_len =
       std::min(config.proto_max_bulk_len, std::max(config.max_key_size, config.max_value_size));
@@ -22,6 +26,7 @@ protocol::ParserLimits limits_from(const config::Config& config) {
 RespSession::RespSession(commands::ServerState& server)
     : server_(server), parser_(limits_from(server.config())) {
   client_.id = server.next_client_id();
+  client_.authenticated = !server.auth_required();
 }
 
 Session::Result RespSession::on_input(std::span<char> input, protocol::ByteBuffer& out,
@@ -29,6 +34,8 @@ Session::Result RespSession::on_input(std::span<char> input, protocol::ByteBuffe
   protocol::ReplyWriter reply(out);
   Result result;
   while (out.size() < output_limit) {
+    // Checked before every command, so an AUTH lifts the limits for the next one.
+    parser_.set_unauthenticated(!client_.authenticated && server_.auth_required());
     const protocol::ParseResult parsed = parser_.parse(input.subspan(result.consumed));
     result.consumed += parsed.consumed;
     switch (parsed.status) {
@@ -36,7 +43,17 @@ Session::Result RespSession::on_input(std::span<char> input, protocol::ByteBuffe
         return result;
       case protocol::ParseStatus::kCommand: {
         commands::CommandContext ctx{parser_.args(), client_, server_, stats, reply};
+        const std::size_t reply_start = out.size();
         commands::execute(ctx);
+        if (out.overflowed()) {
+          spdlog::warn(
+              "closing client id={}: the reply to {:.32} would take its output past "
+              "client-output-buffer-limit ({} bytes)",
+              client_.id, parser_.args()[0], server_.config().client_output_buffer_limit);
+          out.truncate(reply_start);
+          result.close = true;
+          return result;
+        }
         if (client_.close_after_reply) {
           result.close = true;
           return result;

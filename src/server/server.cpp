@@ -1,11 +1,14 @@
 #include "respcache/server/server.hpp"
 
+#include <fmt/format.h>
 #include <spdlog/spdlog.h>
 
 #include <asio/ip/address.hpp>
 #include <asio/post.hpp>
 #include <csignal>
 #include <thread>
+
+#include "respcache/commands/replies.hpp"
 
 namespace respcache::server {
 namespace {
@@ -14,6 +17,8 @@ constexpr auto kPeriodicInterval = std::chrono::milliseconds(100);
 constexpr auto kAcceptRetryDelay = std::chrono::milliseconds(100);
 // Entries sampled per shard by each active-expiry pass.
 constexpr std::size_t kExpirySamplesPerShard = 20;
+// Idle clients (--timeout) are looked for once per this many periodic ticks (1 s).
+constexpr unsigned kTicksPerIdleSweep = 10;
 
 }  // namespace
 
@@ -82,16 +87,43 @@ void Server::accept_next() {
                          [this, &worker](const std::error_code& ec, asio::ip::tcp::socket socket) {
                            if (stopping_) return;
                            if (ec) return on_accept_error(ec);
+                           if (accept_failing_) {
+                             accept_failing_ = false;
+                             spdlog::info("accepting connections again");
+                           }
                            state_.total_connections_received.fetch_add(1,
                                                                        std::memory_order_relaxed);
-                           worker.adopt(std::move(socket));
+                           admit(worker, std::move(socket));
                            accept_next();
                          });
 }
 
-// EMFILE and friends: retrying at once would spin, so pause, then try again.
+// Over --maxclients the client is told so, as Redis tells it, and closed. connected_clients
+// is counted here, on the accepting thread, so a burst of connections cannot overshoot.
+void Server::admit(Worker& worker, asio::ip::tcp::socket socket) {
+  const auto max_clients = static_cast<std::int64_t>(state_.config().max_clients);
+  if (state_.connected_clients.load(std::memory_order_relaxed) >= max_clients) {
+    state_.rejected_connections.fetch_add(1, std::memory_order_relaxed);
+    std::error_code ec;
+    socket.non_blocking(true, ec);
+    // A fresh socket's send buffer is empty, so this short write completes or fails at once.
+    const std::string reply = fmt::format("-{}\r\n", commands::replies::kMaxClients);
+    socket.write_some(asio::buffer(reply), ec);
+    socket.close(ec);
+    return;
+  }
+  state_.connected_clients.fetch_add(1, std::memory_order_relaxed);
+  worker.adopt(std::move(socket));
+}
+
+// EMFILE and friends: retrying at once would spin, so pause, then try again. The pending
+// connections wait in the listen backlog meanwhile. Logged once per episode, not per retry.
 void Server::on_accept_error(const std::error_code& ec) {
-  spdlog::warn("accept failed: {}; retrying in {} ms", ec.message(), kAcceptRetryDelay.count());
+  if (!accept_failing_) {
+    accept_failing_ = true;
+    spdlog::warn("accept failed: {}; retrying every {} ms until it works", ec.message(),
+                 kAcceptRetryDelay.count());
+  }
   accept_retry_.expires_after(kAcceptRetryDelay);
   accept_retry_.async_wait([this](const std::error_code& wait_ec) {
     if (!wait_ec && !stopping_) accept_next();
@@ -102,12 +134,22 @@ void Server::schedule_periodic() {
   periodic_.expires_after(kPeriodicInterval);
   periodic_.async_wait([this](const std::error_code& ec) {
     if (ec || stopping_) return;
+    state_.tick_clock();
     state_.sample_ops();
+    if (++ticks_ % kTicksPerIdleSweep == 0) close_idle_clients();
     state_.cache().expire_some(kExpirySamplesPerShard);
     // Connection buffers can grow without any write to trigger eviction; catch up here.
     state_.cache().enforce_budget();
     schedule_periodic();
   });
+}
+
+void Server::close_idle_clients() {
+  const std::uint64_t timeout = state_.timeout_seconds.load(std::memory_order_relaxed);
+  if (timeout == 0) return;
+  const std::int64_t cutoff = state_.coarse_now_ms.load(std::memory_order_relaxed) -
+                              static_cast<std::int64_t>(timeout) * 1000;
+  for (auto& worker : workers_) worker->close_idle_since(cutoff);
 }
 
 void Server::begin_shutdown() {

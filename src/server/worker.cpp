@@ -68,13 +68,15 @@ void Worker::run_thread(std::size_t slot) {
 void Worker::adopt(asio::ip::tcp::socket socket) {
   const asio::any_io_executor executor = socket.get_executor();
   asio::post(executor, [this, socket = std::move(socket)]() mutable {
-    if (shutting_down_) return;  // the socket closes as it goes out of scope
+    if (shutting_down_) {  // the socket closes as it goes out of scope
+      state_.connected_clients.fetch_sub(1, std::memory_order_relaxed);
+      return;
+    }
     auto connection = std::make_shared<Connection>(std::move(socket), *this);
     {
       std::lock_guard lock(connections_mutex_);
       connections_.emplace(connection.get(), connection);
     }
-    state_.connected_clients.fetch_add(1, std::memory_order_relaxed);
     connection->start();
   });
 }
@@ -84,6 +86,21 @@ void Worker::forget(Connection* connection) {
   std::lock_guard lock(connections_mutex_);
   if (connections_.erase(connection) != 0) {
     state_.connected_clients.fetch_sub(1, std::memory_order_relaxed);
+  }
+}
+
+void Worker::close_idle_since(std::int64_t cutoff_ms) {
+  std::vector<std::shared_ptr<Connection>> idle;
+  {
+    std::lock_guard lock(connections_mutex_);
+    for (const auto& [address, connection] : connections_) {
+      if (connection->last_interaction_ms() < cutoff_ms) idle.push_back(connection);
+    }
+  }
+  // Each closes on its own executor, where it checks again: it may have woken up meanwhile.
+  for (const auto& connection : idle) {
+    asio::post(connection->executor(),
+               [connection, cutoff_ms] { connection->close_if_idle_since(cutoff_ms); });
   }
 }
 

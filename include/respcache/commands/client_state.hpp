@@ -18,6 +18,9 @@ struct ClientNames {
 struct ClientState {
   std::uint64_t id = 0;
   int protocol = 2;  ///< RESP version (only 2 so far)
+  /// Passed AUTH, or connected while no password was set (as Redis: CONFIG SET requirepass
+  /// does not lock out clients already connected).
+  bool authenticated = true;
   /// Set by QUIT: send the replies so far, then close.
   bool close_after_reply = false;
   std::unique_ptr<ClientNames> names;

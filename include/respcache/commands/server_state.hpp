@@ -7,6 +7,7 @@
 #include <memory>
 #include <mutex>
 #include <string>
+#include <string_view>
 
 #include "respcache/config/config.hpp"
 #include "respcache/storage/cache.hpp"
@@ -79,6 +80,23 @@ class ServerState {
   /// Bytes held by connection buffers (in use or pooled); part of the memory budget.
   std::atomic<std::int64_t> buffer_bytes{0};
 
+  /// Whether clients must AUTH: a password is set (at start-up or by CONFIG SET requirepass).
+  bool auth_required() const { return auth_required_.load(std::memory_order_relaxed); }
+  /// Compares with the password in time independent of where they differ.
+  bool password_matches(std::string_view candidate) const;
+  std::string password() const;
+  /// An empty password turns AUTH off. Clients already connected keep their state.
+  void set_password(std::string password);
+
+  /// Settings that CONFIG SET changes while clients run; read with relaxed loads.
+  std::atomic<std::uint64_t> timeout_seconds{0};
+  std::atomic<std::uint64_t> query_buffer_limit{0};
+  /// Milliseconds on a monotonic clock, refreshed by the server's periodic job (every 100
+  /// ms): connections stamp their last interaction with it without reading the clock.
+  std::atomic<std::int64_t> coarse_now_ms{0};
+  /// Reads the clock into coarse_now_ms.
+  void tick_clock();
+
   /// Records the command count for instantaneous_ops_per_sec; called every 100 ms.
   void sample_ops();
   std::uint64_t instantaneous_ops_per_sec() const;
@@ -99,6 +117,9 @@ class ServerState {
   std::atomic<std::uint64_t> evicted_keys_at_reset_{0};
   std::atomic<std::uint64_t> expired_keys_at_reset_{0};
   std::chrono::steady_clock::time_point started_ = std::chrono::steady_clock::now();
+  mutable std::mutex password_mutex_;
+  std::string password_;
+  std::atomic<bool> auth_required_{false};
 
   static constexpr std::size_t kOpsSamples = 16;
   mutable std::mutex ops_mutex_;

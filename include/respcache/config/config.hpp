@@ -9,6 +9,13 @@ namespace respcache::config {
 
 struct SystemResources;
 
+/// File descriptors kept back from --maxclients for the server's own use (Redis: 32).
+inline constexpr std::size_t kReservedFds = 32;
+/// Defaults of the per-client buffer limits: at least this, and at least twice the largest
+/// value, so that a single SET or GET of the largest value always fits.
+inline constexpr std::size_t kMinQueryBufferLimit = 64UL * 1024 * 1024;
+inline constexpr std::size_t kMinOutputBufferLimit = 64UL * 1024 * 1024;
+
 /// The server's settings after the command line is read and defaults are derived from the
 /// machine. Read by app and handed down; nothing below app parses flags.
 struct Config {
@@ -34,6 +41,26 @@ struct Config {
   std::size_t max_key_size = 64 * 1024;
   std::size_t max_value_size = 8 * 1024 * 1024;
   std::size_t proto_max_bulk_len = 512 * 1024 * 1024;
+  /// Longest inline command and longest `*`/`$` header line (Redis's PROTO_INLINE_MAX_SIZE).
+  std::size_t max_inline_len = 64 * 1024;
+  /// Most arguments in one command (`*<count>`); larger is a protocol error.
+  std::size_t max_args = 1024 * 1024;
+  /// A client whose unparsed input reaches this is disconnected. Derived from
+  /// max_value_size when not given (see kMinQueryBufferLimit).
+  std::size_t client_query_buffer_limit = kMinQueryBufferLimit;
+  /// A client whose pending replies would pass this is disconnected (Redis's
+  /// client-output-buffer-limit for normal clients, but on by default). Derived from
+  /// max_value_size when not given (see kMinOutputBufferLimit).
+  std::size_t client_output_buffer_limit = kMinOutputBufferLimit;
+  /// Most connected clients; capped by the open-files limit minus kReservedFds.
+  std::size_t max_clients = 10000;
+  std::string max_clients_source;  ///< how max_clients was chosen, for the start-up log
+  /// Seconds a client may stay idle before it is closed; 0 = never (Redis's timeout).
+  unsigned timeout = 0;
+  /// SO_KEEPALIVE with this many seconds of idle before probes (Redis's tcp-keepalive); 0 = off.
+  unsigned tcp_keepalive = 300;
+  /// The default user's password; empty = no AUTH needed (Redis's requirepass).
+  std::string requirepass;
   std::string log_level = "info";
 };
 
@@ -69,6 +96,11 @@ CommandLine parse_command_line(int argc, char** argv, const SystemResources& sys
 /// Parses a memory size as Redis's memtoull does: a plain number of bytes, or with a suffix
 /// k/m/g (powers of 1000) or kb/mb/gb (powers of 1024), case-insensitive. nullopt if invalid.
 std::optional<std::size_t> parse_memory_size(const std::string& text);
+
+/// Redis's adjustOpenFilesLimit: raises the soft RLIMIT_NOFILE towards max_clients +
+/// kReservedFds (up to the hard limit) and lowers max_clients to what the limit allows.
+/// Returns a description for the start-up log.
+std::string fit_max_clients_to_fd_limit(Config& config);
 
 /// Formats bytes the way INFO's *_human fields do ("1.50G").
 std::string human_bytes(std::size_t bytes);

@@ -37,6 +37,8 @@ class ByteBuffer {
       begin_ = std::exchange(other.begin_, 0);
       end_ = std::exchange(other.end_, 0);
       meter_ = std::exchange(other.meter_, nullptr);
+      size_limit_ = std::exchange(other.size_limit_, kNoLimit);
+      overflowed_ = std::exchange(other.overflowed_, false);
     }
     return *this;
   }
@@ -63,10 +65,21 @@ class ByteBuffer {
   /// Drops bytes from the end so that size() == n (n <= size()): undoes a partial reply.
   void truncate(std::size_t n) { end_ = begin_ + n; }
 
+  /// Caps size(): a write that would pass `limit` is dropped and overflowed() turns true, so
+  /// a reply too large to send never takes the memory. Clears overflowed().
+  void set_size_limit(std::size_t limit) {
+    size_limit_ = limit;
+    overflowed_ = false;
+  }
+  /// A write was dropped because of the size limit.
+  bool overflowed() const { return overflowed_; }
+
   /// Makes room for at least n more bytes at the end, moving unread bytes to the front
-  /// first and reallocating only if that is not enough.
+  /// first and reallocating only if that is not enough. Does nothing (but mark the buffer
+  /// overflowed) if n more bytes would pass the size limit.
   void reserve_tail(std::size_t n) {
     if (free_space() >= n) return;
+    if (!fits(n)) return;
     if (begin_ > 0) {
       std::memmove(data_.get(), data_.get() + begin_, end_ - begin_);
       end_ -= begin_;
@@ -84,17 +97,27 @@ class ByteBuffer {
 
   /// Appends bytes, growing as needed.
   void append(const char* bytes, std::size_t n) {
+    if (!fits(n)) return;
     reserve_tail(n);
     std::memcpy(data_.get() + end_, bytes, n);
     end_ += n;
   }
   void append(std::string_view text) { append(text.data(), text.size()); }
   void push_back(char c) {
+    if (!fits(1)) return;
     reserve_tail(1);
     data_[end_++] = c;
   }
 
  private:
+  static constexpr std::size_t kNoLimit = static_cast<std::size_t>(-1);
+
+  bool fits(std::size_t n) {
+    if (!overflowed_ && size() <= size_limit_ && n <= size_limit_ - size()) return true;
+    overflowed_ = true;
+    return false;
+  }
+
   void charge(std::int64_t bytes) {
     if (meter_ != nullptr && bytes != 0) meter_->fetch_add(bytes, std::memory_order_relaxed);
   }
@@ -104,6 +127,8 @@ class ByteBuffer {
   std::size_t begin_ = 0;
   std::size_t end_ = 0;
   Meter* meter_ = nullptr;
+  std::size_t size_limit_ = kNoLimit;
+  bool overflowed_ = false;
 };
 
 }  // namespace respcache::protocol

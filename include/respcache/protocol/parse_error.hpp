@@ -9,14 +9,16 @@ namespace respcache::protocol {
 /// error: the connection gets `-ERR Protocol error: <text>` and is closed, as in Redis.
 enum class ParseError {
   kNone = 0,
-  kTooBigInline,         ///< an inline line longer than the inline limit
-  kUnbalancedQuotes,     ///< inline command with an unterminated or misplaced quote
-  kTooBigMultibulk,      ///< a `*<count>` line longer than the inline limit
-  kInvalidMultibulkLen,  ///< `*<count>` not a number, or above the argument limit
-  kTooBigBulkCount,      ///< a `$<len>` line longer than the inline limit
-  kExpectedDollar,       ///< an array element that is not a bulk string
-  kInvalidBulkLen,       ///< `$<len>` not a number, negative, or above the bulk limit
-  kArgumentTooLarge,     ///< not a protocol error: an argument above the buffered-argument limit
+  kTooBigInline,                 ///< an inline line longer than the inline limit
+  kUnbalancedQuotes,             ///< inline command with an unterminated or misplaced quote
+  kTooBigMultibulk,              ///< a `*<count>` line longer than the inline limit
+  kInvalidMultibulkLen,          ///< `*<count>` not a number, or above the argument limit
+  kTooBigBulkCount,              ///< a `$<len>` line longer than the inline limit
+  kExpectedDollar,               ///< an array element that is not a bulk string
+  kInvalidBulkLen,               ///< `$<len>` not a number, negative, or above the bulk limit
+  kUnauthenticatedMultibulkLen,  ///< `*<count>` above the limit for unauthenticated clients
+  kUnauthenticatedBulkLen,       ///< `$<len>` above the limit for unauthenticated clients
+  kArgumentTooLarge,  ///< not a protocol error: an argument above the buffered-argument limit
 };
 
 /// The text Redis 7.0 sends after "Protocol error: " (without the offending character for

@@ -20,6 +20,10 @@ struct ParserLimits {
   std::size_t max_buffered_arg_len = 8 * 1024 * 1024;
   /// A `*<count>` above this is a protocol error.
   std::size_t max_args = 1024 * 1024;
+  /// While the client has not authenticated, more arguments or a longer bulk than these is a
+  /// protocol error, so an anonymous peer cannot make the server allocate (Redis: 10, 16384).
+  std::size_t max_unauthenticated_args = 10;
+  std::size_t max_unauthenticated_bulk_len = 16384;
 };
 
 enum class ParseStatus {
@@ -59,6 +63,8 @@ class RespParser {
 
   const ParserLimits& limits() const { return limits_; }
   void set_limits(const ParserLimits& limits) { limits_ = limits; }
+  /// Applies the unauthenticated limits to headers parsed from now on.
+  void set_unauthenticated(bool unauthenticated) { unauthenticated_ = unauthenticated; }
 
  private:
   enum class Phase { kStart, kArrayElements };
@@ -75,6 +81,7 @@ class RespParser {
   long long bulk_len_ = -1;        // length of the bulk being read, -1 before its header
   std::size_t discard_left_ = 0;   // bytes of an oversized bulk still to throw away
   bool rejected_ = false;          // the current command had an oversized argument
+  bool unauthenticated_ = false;
   ParseError error_ = ParseError::kNone;
   char unexpected_byte_ = 0;
   std::vector<std::pair<std::size_t, std::size_t>> spans_;  // (offset, length) per argument

@@ -1,6 +1,8 @@
 #pragma once
 
 #include <asio/ip/tcp.hpp>
+#include <atomic>
+#include <cstdint>
 #include <memory>
 
 #include "respcache/protocol/byte_buffer.hpp"
@@ -32,6 +34,13 @@ class Connection : public std::enable_shared_from_this<Connection> {
   asio::any_io_executor executor() { return socket_.get_executor(); }
   /// Graceful stop: answer what has been read, flush, close. Called on the worker's thread.
   void begin_shutdown();
+  /// When the client last sent or took bytes, in ServerState::coarse_now_ms. Any thread.
+  std::int64_t last_interaction_ms() const {
+    return last_interaction_ms_.load(std::memory_order_relaxed);
+  }
+  /// Closes the connection if it has not interacted since `cutoff_ms` (--timeout). Called on
+  /// the connection's executor.
+  void close_if_idle_since(std::int64_t cutoff_ms);
 
  private:
   enum class ReadOutcome { kClosed, kNothing, kDrained, kMore };
@@ -44,6 +53,8 @@ class Connection : public std::enable_shared_from_this<Connection> {
   void wait_readable();
   void wait_writable();
   void release_idle_buffers();
+  void set_socket_options(std::error_code& ec);
+  void touch();
   void close();
 
   asio::ip::tcp::socket socket_;
@@ -56,6 +67,7 @@ class Connection : public std::enable_shared_from_this<Connection> {
   bool waiting_for_read_ = false;
   bool shutting_down_ = false;
   bool closed_ = false;
+  std::atomic<std::int64_t> last_interaction_ms_{0};
 };
 
 }  // namespace respcache::server

@@ -36,6 +36,8 @@ class Server {
  private:
   void accept_next();
   void on_accept_error(const std::error_code& ec);
+  void admit(Worker& worker, asio::ip::tcp::socket socket);
+  void close_idle_clients();
   void schedule_periodic();
   void begin_shutdown();
   void wait_for_workers();
@@ -49,6 +51,8 @@ class Server {
   std::vector<std::unique_ptr<Worker>> workers_;
   std::size_t next_worker_ = 0;
   bool stopping_ = false;
+  bool accept_failing_ = false;  // logged that accept fails; not yet that it works again
+  unsigned ticks_ = 0;
 };
 
 }  // namespace respcache::server

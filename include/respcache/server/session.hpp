@@ -24,7 +24,9 @@ class Session {
   /// stops early once `out` holds `output_limit` bytes, so a pipeline of large replies is
   /// written in slices and its memory stays bounded. `input` is mutable because a parser may
   /// decode in place; views into it are dropped before this returns. `stats` belong to the
-  /// calling thread.
+  /// calling thread. `out` may carry a size limit (the hard output limit): when a request's
+  /// reply leaves it overflowed(), the session drops that partial reply (truncate), logs, and
+  /// returns close, so the replies before it are still sent.
   virtual Result on_input(std::span<char> input, protocol::ByteBuffer& out,
                           std::size_t output_limit, commands::WorkerStats& stats) = 0;
 };

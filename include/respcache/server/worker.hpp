@@ -40,8 +40,12 @@ class Worker {
   /// Several threads run this io_context.
   bool shared() const { return thread_count_ > 1; }
   void start();
-  /// Hands a freshly accepted socket (bound to io()) to this worker. Thread-safe.
+  /// Hands a freshly accepted socket (bound to io()) to this worker. The caller has already
+  /// counted it in connected_clients. Thread-safe.
   void adopt(asio::ip::tcp::socket socket);
+  /// Closes every connection that has not interacted since `cutoff_ms` (a value of
+  /// ServerState::coarse_now_ms). Thread-safe.
+  void close_idle_since(std::int64_t cutoff_ms);
   /// Asks every connection to finish what it has read and close; the thread then ends.
   /// Thread-safe.
   void begin_shutdown();

@@ -132,5 +132,39 @@ TEST(ByteBuffer, ManyAppendsKeepEveryByte) {
   EXPECT_EQ(buffer.view(), expected);
 }
 
+TEST(ByteBuffer, SizeLimitDropsWritesAndNeverAllocatesPastIt) {
+  ByteBuffer::Meter meter{0};
+  ByteBuffer buffer(64, &meter);
+  buffer.set_size_limit(100);
+  buffer.append(std::string(90, 'a'));
+  EXPECT_FALSE(buffer.overflowed());
+  buffer.reserve_tail(1 << 30);  // a hint for a huge reply: must not allocate it
+  EXPECT_TRUE(buffer.overflowed());
+  EXPECT_LE(meter.load(), 256);
+  buffer.append(std::string(5, 'b'));  // fits, but the reply it belongs to is already lost
+  buffer.push_back('c');
+  EXPECT_EQ(buffer.size(), 90U);
+  buffer.truncate(10);
+  buffer.set_size_limit(100);
+  EXPECT_FALSE(buffer.overflowed());
+  buffer.append(std::string(89, 'd'));
+  buffer.push_back('e');
+  EXPECT_FALSE(buffer.overflowed());
+  EXPECT_EQ(buffer.size(), 100U);
+  buffer.append("fg", 2);
+  EXPECT_TRUE(buffer.overflowed());
+  EXPECT_EQ(buffer.size(), 100U);
+}
+
+TEST(ByteBuffer, SizeLimitMovesWithTheBuffer) {
+  ByteBuffer a;
+  a.set_size_limit(4);
+  a.append("12345", 5);
+  ByteBuffer b(std::move(a));
+  EXPECT_TRUE(b.overflowed());
+  b.append("1", 1);
+  EXPECT_TRUE(b.empty());
+}
+
 }  // namespace
 }  // namespace respcache::protocol

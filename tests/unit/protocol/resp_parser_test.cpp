@@ -82,7 +82,9 @@ void PrintTo(const Event& event, std::ostream* os) {
 // `consumed` bytes after every call. A protocol error ends the connection.
 class Feeder {
  public:
-  explicit Feeder(const ParserLimits& limits = {}) : parser_(limits) {}
+  explicit Feeder(const ParserLimits& limits = {}, bool unauthenticated = false) : parser_(limits) {
+    parser_.set_unauthenticated(unauthenticated);
+  }
 
   void feed(std::string_view chunk) {
     if (closed_) return;
@@ -149,8 +151,8 @@ class Feeder {
 };
 
 std::vector<Event> feed_chunks(const std::vector<std::string_view>& chunks,
-                               const ParserLimits& limits) {
-  Feeder feeder(limits);
+                               const ParserLimits& limits, bool unauthenticated = false) {
+  Feeder feeder(limits, unauthenticated);
   for (std::string_view chunk : chunks) feeder.feed(chunk);
   return feeder.events();
 }
@@ -161,10 +163,11 @@ constexpr std::size_t kThreeWaySplitLimit = 96;
 // Parses `input` whole, then split into two chunks at every byte offset, then one byte at a
 // time (and, when short, in three chunks at every pair of offsets). Every way must give the
 // same events; returns them.
-std::vector<Event> parse_every_split(std::string_view input, const ParserLimits& limits = {}) {
-  const std::vector<Event> whole = feed_chunks({input}, limits);
+std::vector<Event> parse_every_split(std::string_view input, const ParserLimits& limits = {},
+                                     bool unauthenticated = false) {
+  const std::vector<Event> whole = feed_chunks({input}, limits, unauthenticated);
   auto check = [&](const std::vector<std::string_view>& chunks, const std::string& how) {
-    const std::vector<Event> events = feed_chunks(chunks, limits);
+    const std::vector<Event> events = feed_chunks(chunks, limits, unauthenticated);
     if (events == whole) return true;
     ADD_FAILURE() << "input \"" << escaped(input) << "\" " << how << " gives\n  "
                   << testing::PrintToString(events) << "\nbut whole it gives\n  "
@@ -489,6 +492,36 @@ TEST(RespParserErrors, BulkLengthAboveTheBulkLimit) {
 
   const std::string input = "*1\r\n$" + std::to_string(512 * 1024 * 1024 + 1) + "\r\n";
   EXPECT_EQ(feed_chunks({input}, {}), (Events{protocol_error(ParseError::kInvalidBulkLen)}));
+}
+
+// Redis's limits for clients that have not authenticated: 10 arguments, 16384-byte bulks,
+// checked after the general limits (so an invalid length is still "invalid").
+TEST(RespParserErrors, UnauthenticatedClientsGetTightLimits) {
+  const std::string eleven = "*11\r\n";
+  EXPECT_EQ(parse_every_split(eleven, {}, true),
+            (Events{protocol_error(ParseError::kUnauthenticatedMultibulkLen)}));
+  EXPECT_TRUE(parse_every_split(eleven, {}, false).empty());
+  EXPECT_EQ(parse_every_split("*1\r\n$16385\r\n", {}, true),
+            (Events{protocol_error(ParseError::kUnauthenticatedBulkLen)}));
+  EXPECT_TRUE(parse_every_split("*1\r\n$16384\r\n", {}, true).empty());
+  EXPECT_EQ(parse_every_split("*2147483648\r\n", {}, true),
+            (Events{protocol_error(ParseError::kInvalidMultibulkLen)}));
+  EXPECT_EQ(parse_every_split("*1\r\n$-3\r\n", {}, true),
+            (Events{protocol_error(ParseError::kInvalidBulkLen)}));
+  const std::string auth = "*2\r\n$4\r\nAUTH\r\n$2\r\npw\r\n*0\r\n*-1\r\n";
+  EXPECT_EQ(parse_every_split(auth, {}, true), (Events{command({"AUTH", "pw"})}));
+}
+
+TEST(RespParserErrors, UnauthenticatedLimitsLiftForTheNextCommand) {
+  RespParser parser;
+  parser.set_unauthenticated(true);
+  std::string input = "*1\r\n$4\r\nPING\r\n*11\r\n";
+  const ParseResult first = parser.parse({input.data(), input.size()});
+  ASSERT_EQ(first.status, ParseStatus::kCommand);
+  parser.set_unauthenticated(false);
+  const ParseResult second =
+      parser.parse({input.data() + first.consumed, input.size() - first.consumed});
+  EXPECT_EQ(second.status, ParseStatus::kNeedMore);
 }
 
 TEST(RespParserErrors, ErrorAfterIgnoredCommands) {
