@@ -31,7 +31,7 @@ inline constexpr std::string_view kAuthWithoutPassword =
     "sure your configuration is correct?";
 inline constexpr std::string_view kHelloNoAuth =
     "NOAUTH HELLO must be called with the client already authenticated, otherwise the HELLO "
-    "<proto> AUTH <user> <pass> option can be used to authenticate the client and select the "
+    "AUTH <user> <pass> option can be used to authenticate the client and select the "
     "RESP protocol version at the same time";
 /// Sent (as Redis does) to a client accepted past --maxclients, just before it is closed.
 inline constexpr std::string_view kMaxClients = "ERR max number of clients reached";

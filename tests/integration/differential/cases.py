@@ -641,6 +641,22 @@ def admin_cases():
     ]
 
 
+def auth_cases():
+    """AUTH and HELLO AUTH on a server without a password (requirepass cases are in
+    auth_cases.py, run by auth_differential_test.py)."""
+    return [
+        Case("AUTH password without requirepass", C("AUTH", "secret")),
+        Case("AUTH default anything", C("AUTH", "default", "anything") + C("PING")),
+        Case("AUTH other user", C("AUTH", "bob", "secret")),
+        Case("AUTH DEFAULT is another user", C("AUTH", "DEFAULT", "x")),
+        Case("AUTH three args", C("AUTH", "a", "b", "c")),
+        Case("AUTH no args", C("AUTH")),
+        Case("auth lower case", C("auth", "default", "x")),
+        Case("HELLO 2 AUTH other user", C("HELLO", "2", "AUTH", "bob", "x")),
+        Case("HELLO 2 AUTH missing password", C("HELLO", "2", "AUTH", "default")),
+    ]
+
+
 def ttl_cases():
     """Commands of the expiry milestone; run only when respcache knows EXPIRE."""
     now = int(time.time())
@@ -812,5 +828,6 @@ GROUPS = [
     ("pipeline", pipeline_cases),
     ("binary", binary_cases),
     ("admin", admin_cases),
+    ("auth", auth_cases),
     ("ttl", ttl_cases),
 ]
