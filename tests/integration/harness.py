@@ -5,6 +5,7 @@ Every test script takes the respcache binary path as its first argument (ctest p
 it). Servers are always bound to 127.0.0.1 and killed when the test ends.
 """
 import contextlib
+import functools
 import os
 import shutil
 import signal
@@ -75,10 +76,13 @@ class Server:
         return self.proc.stdout.read().decode(errors="replace") if self.proc.stdout else ""
 
 
-def start_respcache(binary, *extra):
+def start_respcache(binary, *extra, preexec_fn=None):
+    """preexec_fn runs in the child before exec (e.g. to lower its resource limits)."""
     port = free_port()
     argv = [binary, "--bind", "127.0.0.1", "--port", str(port), *extra]
-    return Server(argv, port)
+    if preexec_fn is None:
+        return Server(argv, port)
+    return Server(argv, port, functools.partial(subprocess.Popen, preexec_fn=preexec_fn))
 
 
 def start_redis(*extra):
@@ -217,13 +221,15 @@ def rss_kib(pid):
 
 def stop_cleanly(server):
     """SIGTERM, then insist on exit status 0 and no sanitizer report in the server's output
-    (tests that only SIGKILL the server would never see a ThreadSanitizer race)."""
+    (tests that only SIGKILL the server would never see a ThreadSanitizer race). Returns
+    everything the server logged."""
     status = server.stop(signal.SIGTERM)
     log = server.output()
     problems = [m for m in ("Sanitizer", "runtime error:") if m in log]
     if status != 0 or problems:
         raise AssertionError(f"server exit status {status} after SIGTERM, found {problems}; "
                              f"its output ends:\n{log[-4000:]}")
+    return log
 
 
 def run_tests(module_name):

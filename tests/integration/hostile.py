@@ -1,0 +1,153 @@
+"""Helpers for hostile_test.py: the three checks every hostile case ends with, and clients
+that misbehave.
+
+After each case: (1) the server answers PING on a fresh connection, (2) the offending client
+got the documented error or close (checked by the case itself), (3) the server's peak RSS
+during the case stayed within a stated allowance over its RSS at the start of the case. The
+peak is the kernel's VmHWM, reset at the start of each case through /proc/PID/clear_refs, so
+a transient allocation that was freed again still counts.
+"""
+import os
+import resource
+import socket
+import time
+
+import harness
+from harness import encode
+
+MIB = 1024  # in KiB, the unit of /proc/PID/status
+
+
+def status_kib(pid, field):
+    with open(f"/proc/{pid}/status") as f:
+        for line in f:
+            if line.startswith(field + ":"):
+                return int(line.split()[1])
+    raise KeyError(field)
+
+
+def reset_peak_rss(pid):
+    """Makes VmHWM start again from the current RSS (Linux >= 4.0); False if not allowed."""
+    try:
+        with open(f"/proc/{pid}/clear_refs", "w") as f:
+            f.write("5")
+        return True
+    except OSError:
+        return False
+
+
+def cpu_seconds(pid):
+    """User + system CPU time the process has used so far."""
+    with open(f"/proc/{pid}/stat") as f:
+        fields = f.read().rsplit(")", 1)[1].split()
+    ticks = os.sysconf("SC_CLK_TCK")
+    return (int(fields[11]) + int(fields[12])) / ticks
+
+
+def raise_own_fd_limit(wanted):
+    soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+    if soft < wanted:
+        resource.setrlimit(resource.RLIMIT_NOFILE, (min(wanted, hard), hard))
+
+
+class Watch:
+    """Brackets one hostile case on one server: records RSS at the start and checks (1) and
+    (3) at the end."""
+
+    def __init__(self, test, server, allowance_mib, password=None):
+        self.test = test
+        self.password = password
+        self.server = server
+        self.allowance_kib = allowance_mib * MIB
+        pid = server.proc.pid
+        self.peak_is_exact = reset_peak_rss(pid)
+        self.start_kib = status_kib(pid, "VmRSS")
+
+    def peak_kib(self):
+        field = "VmHWM" if self.peak_is_exact else "VmRSS"
+        return status_kib(self.server.proc.pid, field)
+
+    def finish(self, what):
+        self.test.assertIsNone(self.server.proc.poll(), f"server died during: {what}")
+        assert_answers_ping(self.test, self.server, what, self.password)
+        grown = self.peak_kib() - self.start_kib
+        self.test.assertLessEqual(
+            grown, self.allowance_kib,
+            f"{what}: peak RSS grew {grown // MIB} MiB, over the stated "
+            f"{self.allowance_kib // MIB} MiB (from {self.start_kib // MIB} MiB)")
+        print(f"  [{what}] peak RSS +{grown / MIB:.1f} MiB (allowed {self.allowance_kib // MIB})")
+        return grown
+
+
+def assert_answers_ping(test, server, what="", password=None):
+    with server.connect(timeout=10) as s:
+        reader = harness.RespReader(s)
+        if password is not None:
+            s.sendall(encode("AUTH", password))
+            test.assertEqual(reader.reply(), b"OK")
+        s.sendall(encode("PING"))
+        test.assertEqual(reader.reply(), b"PONG", f"fresh connection not answered after: {what}")
+
+
+def command(server, *args, timeout=30):
+    with server.connect(timeout=timeout) as s:
+        s.sendall(encode(*args))
+        return harness.RespReader(s).reply()
+
+
+def info_field(server, section, field):
+    text = command(server, "INFO", section).decode()
+    for line in text.split("\r\n"):
+        if line.startswith(field + ":"):
+            return line.split(":", 1)[1]
+    raise KeyError(field)
+
+
+def send_then_read_until_closed(server, data, limit=10.0):
+    """Sends data (as much as the server takes) and returns (reply bytes, closed)."""
+    s = server.connect(timeout=limit)
+    try:
+        try:
+            s.sendall(data)
+        except (BrokenPipeError, ConnectionResetError):
+            pass
+        return harness.read_until_closed(s, limit)
+    finally:
+        s.close()
+
+
+def reset(sock):
+    """Closes with RST instead of FIN, as a crashed client or a broken network would."""
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, b"\x01\x00\x00\x00\x00\x00\x00\x00")
+    sock.close()
+
+
+def read_large_bulk(sock):
+    """One bulk-string reply read straight into a preallocated buffer (RespReader's
+    concatenation is quadratic for replies of many MiB)."""
+    header = b""
+    while not header.endswith(b"\r\n"):
+        byte = sock.recv(1)
+        if not byte:
+            raise ConnectionError("closed before the reply")
+        header += byte
+    if not header.startswith(b"$"):
+        raise AssertionError(f"not a bulk reply: {header!r}")
+    size = int(header[1:-2]) + 2
+    data = bytearray(size)
+    view, got = memoryview(data), 0
+    while got < size:
+        n = sock.recv_into(view[got:])
+        if n == 0:
+            raise ConnectionError("closed inside the reply")
+        got += n
+    return bytes(data[:-2])
+
+
+def wait_until(predicate, limit=10.0, step=0.05):
+    deadline = time.time() + limit
+    while time.time() < deadline:
+        if predicate():
+            return True
+        time.sleep(step)
+    return predicate()

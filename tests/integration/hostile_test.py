@@ -1,0 +1,403 @@
+#!/usr/bin/env python3
+"""Hostile clients against the live binary: broken, abusive and unlucky clients may hurt only
+themselves. Every case ends with the three checks of hostile.Watch: the server answers PING
+on a fresh connection; the offending client got the documented error or close; the server's
+peak RSS during the case stayed within the allowance the case states.
+
+RESP cases live here; the HTTP side (bounded request line, headers and body answered with
+431/413/400 and a JSON error, then close) is to be added as its own class beside these,
+through the same Watch.
+
+Usage: hostile_test.py path/to/respcache
+"""
+import hashlib
+import random
+import resource
+import socket
+import threading
+import time
+import unittest
+
+import harness
+import hostile
+from harness import encode
+from hostile import Watch, command, info_field, send_then_read_until_closed
+
+BINARY = None
+MAXMEMORY = "1gb"
+
+
+class RespHostileTest(unittest.TestCase):
+    """Cases that run against one server with the default limits."""
+
+    @classmethod
+    def setUpClass(cls):
+        hostile.raise_own_fd_limit(8000)
+        cls.server = harness.start_respcache(BINARY, "--threads", "2", "--maxmemory", MAXMEMORY)
+
+    @classmethod
+    def tearDownClass(cls):
+        harness.stop_cleanly(cls.server)
+
+    def tearDown(self):
+        command(self.server, "FLUSHALL")
+
+    def protocol_error_case(self, data, error, allowance_mib=8):
+        watch = Watch(self, self.server, allowance_mib)
+        reply, closed = send_then_read_until_closed(self.server, data)
+        self.assertEqual(reply, b"-ERR Protocol error: " + error + b"\r\n")
+        self.assertTrue(closed, "connection left open after a protocol error")
+        watch.finish(repr(data[:40]))
+
+    def test_huge_announced_lengths_reserve_nothing(self):
+        self.protocol_error_case(b"*2147483648\r\n", b"invalid multibulk length")
+        self.protocol_error_case(b"*1\r\n$1000000000\r\n", b"invalid bulk length")
+        # Legal headers that announce a lot: nothing is reserved for what has not arrived.
+        watch = Watch(self, self.server, 16)
+        with self.server.connect() as s:
+            s.sendall(b"*1048576\r\n" + b"$3\r\nabc\r\n" * 1000)
+        with self.server.connect() as s:
+            s.sendall(b"*2\r\n$3\r\nSET\r\n$536870912\r\n" + b"x" * (4 << 20))
+            s.sendall(encode("PING"))  # part of the bulk, discarded with it
+            time.sleep(0.3)
+        watch.finish("a 1M-argument header and a 512 MiB bulk header, partly sent")
+
+    def test_overflowing_numbers(self):
+        self.protocol_error_case(b"*99999999999999999999\r\n", b"invalid multibulk length")
+        self.protocol_error_case(b"*1\r\n$99999999999999999999\r\n", b"invalid bulk length")
+        self.protocol_error_case(b"*1\r\n$9223372036854775808\r\n", b"invalid bulk length")
+
+    def test_negative_lengths(self):
+        self.protocol_error_case(b"*1\r\n$-5\r\n", b"invalid bulk length")
+        self.protocol_error_case(b"*1\r\n$-1\r\n", b"invalid bulk length")
+        # The null array forms are empty commands, ignored as Redis ignores them.
+        with self.server.connect() as s:
+            s.sendall(b"*-1\r\n*-100\r\n*0\r\n" + encode("PING"))
+            self.assertEqual(harness.RespReader(s).reply(), b"PONG")
+
+    def test_nested_array_and_missing_dollar(self):
+        self.protocol_error_case(b"*1\r\n*1\r\n$1\r\na\r\n", b"expected '$', got '*'")
+        self.protocol_error_case(b"*1\r\n4\r\nPING\r\n", b"expected '$', got '4'")
+
+    def test_overlong_lines(self):
+        self.protocol_error_case(b"A" * (70 * 1024), b"too big inline request")
+        self.protocol_error_case(b"*" + b"1" * (70 * 1024), b"too big mbulk count string")
+        self.protocol_error_case(b"*1\r\n$" + b"1" * (70 * 1024), b"too big bulk count string")
+
+    def test_binary_garbage(self):
+        rng = random.Random(5)
+        watch = Watch(self, self.server, 16)
+        for i in range(20):
+            garbage = bytes(rng.randrange(256) for _ in range(rng.randrange(1, 64 << 10)))
+            if i % 2:
+                garbage = b"*" + garbage  # through the array parser too
+            reply, closed = send_then_read_until_closed(self.server, garbage, limit=2.0)
+            # Only error replies come back (unknown commands, then a protocol error at most).
+            for line in reply.split(b"\r\n")[:-1]:
+                self.assertTrue(line.startswith(b"-"), f"non-error reply {line[:80]!r}")
+            if closed:
+                self.assertIn(b"-ERR Protocol error: ", reply)
+        watch.finish("binary garbage")
+
+    def test_value_over_max_value_size_is_refused_unbuffered(self):
+        watch = Watch(self, self.server, 32)
+        value = b"v" * (64 << 20)
+        with self.server.connect(timeout=60) as s:
+            s.sendall(encode("SET", "big", value) + encode("PING"))
+            reader = harness.RespReader(s)
+            self.assertEqual(reader.reply(),
+                             "ERR argument is too large (max-value-size is 8388608 bytes)")
+            self.assertEqual(reader.reply(), b"PONG", "the connection stays usable")
+        self.assertIsNone(command(self.server, "GET", "big"))
+        watch.finish("a 64 MiB SET over --max-value-size")
+
+    def test_mset_with_200k_arguments(self):
+        watch = Watch(self, self.server, 96)
+        args = ["MSET"]
+        for i in range(100_000):
+            args += [f"key:{i}", f"value:{i}"]
+        with self.server.connect(timeout=60) as s:
+            s.sendall(encode(*args))
+            self.assertEqual(harness.RespReader(s).reply(), b"OK")
+        self.assertEqual(command(self.server, "DBSIZE"), 100_000)
+        self.assertEqual(command(self.server, "GET", "key:99999"), b"value:99999")
+        watch.finish("MSET with 200,001 arguments")
+
+    def test_3000_idle_connections(self):
+        watch = Watch(self, self.server, 48)
+        before = int(info_field(self.server, "clients", "connected_clients"))
+        socks = []
+        try:
+            for i in range(3000):
+                socks.append(self.server.connect(timeout=10))
+                if i % 3 == 0:
+                    socks[-1].sendall(b"*2\r\n$3\r\nGET\r\n")  # some hold a partial command
+            self.assertTrue(hostile.wait_until(lambda: int(info_field(
+                self.server, "clients", "connected_clients")) >= before + 3000))
+            hostile.assert_answers_ping(self, self.server, "3000 idle connections open")
+            watch.finish("3,000 idle connections")
+        finally:
+            for s in socks:
+                s.close()
+        self.assertTrue(hostile.wait_until(lambda: int(info_field(
+            self.server, "clients", "connected_clients")) <= before + 1))
+
+    def test_non_reading_pipeliner_is_throttled(self):
+        value = b"p" * (1 << 20)
+        command(self.server, "SET", "big", value)
+        watch = Watch(self, self.server, 48)
+        s = self.server.connect(timeout=2)
+        s.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 64 * 1024)
+        request = encode("GET", "big") * 256
+        sent = 0
+        try:
+            while sent < 4096 * 256:  # 4 GiB of replies if it were all answered
+                s.sendall(request)
+                sent += 256
+        except socket.timeout:
+            pass  # the server stopped reading: throttled
+        self.assertLess(sent, 4096 * 256, "the server kept reading from a client that does not")
+        pending = int(info_field(self.server, "memory", "mem_clients_normal"))
+        self.assertGreaterEqual(pending, 1 << 20, "pending output is not counted in memory")
+        watch.finish(f"a client pipelining {sent} GETs of 1 MiB without reading")
+        # The throttled client is intact: its replies come in order once it reads.
+        s.settimeout(10)
+        reader = harness.RespReader(s)
+        for _ in range(3):
+            self.assertEqual(reader.reply(), value)
+        hostile.reset(s)
+
+    def test_reply_past_the_output_limit_closes_that_client(self):
+        value = b"m" * (4 << 20)
+        for i in range(20):
+            command(self.server, "SET", f"m{i}", value)
+        # The reply is built up to the 64 MiB limit, then dropped: 64 MiB plus slack.
+        watch = Watch(self, self.server, 64 + 24)
+        keys = [f"m{i}" for i in range(20)] * 2  # 160 MiB of reply > the 64 MiB default limit
+        reply, closed = send_then_read_until_closed(
+            self.server, encode("PING") + encode("MGET", *keys) + encode("PING"))
+        self.assertEqual(reply, b"+PONG\r\n", "replies before the huge one are sent, then close")
+        self.assertTrue(closed)
+        watch.finish("MGET of 160 MiB")
+        got = command(self.server, "MGET", *keys[:10])  # 40 MiB fits
+        self.assertEqual(len(got), 10)
+
+    def test_query_buffer_limit(self):
+        self.assertEqual(command(self.server, "CONFIG", "SET", "client-query-buffer-limit",
+                                 "1mb"), b"OK")
+        try:
+            watch = Watch(self, self.server, 16)
+            big = encode("MSET", *[b"k" if i % 2 == 0 else b"x" * 8192 for i in range(256)])
+            reply, closed = send_then_read_until_closed(self.server, big[:-1])
+            self.assertEqual(reply, b"")
+            self.assertTrue(closed, "a client past client-query-buffer-limit stays connected")
+            watch.finish("2 MiB of one command past a 1 MiB query buffer limit")
+        finally:
+            command(self.server, "CONFIG", "SET", "client-query-buffer-limit", "64mb")
+
+    def test_slowloris_does_not_stop_others(self):
+        watch = Watch(self, self.server, 32)
+        partial = encode("SET", "slow", "loris")
+        tricklers = [self.server.connect(timeout=10) for _ in range(300)]
+        try:
+            for offset in range(len(partial) - 1):  # every byte but the last, one at a time
+                for s in tricklers:
+                    s.sendall(partial[offset:offset + 1])
+                # Meanwhile another client is served, command by command.
+                with self.server.connect(timeout=10) as c:
+                    reader = harness.RespReader(c)
+                    c.sendall(encode("SET", f"k{offset}", f"v{offset}"))
+                    self.assertEqual(reader.reply(), b"OK")
+                    c.sendall(encode("GET", f"k{offset}"))
+                    self.assertEqual(reader.reply(), f"v{offset}".encode())
+            for s in tricklers:
+                s.sendall(partial[-1:])
+            for s in tricklers:  # and the tricklers are answered too, once complete
+                self.assertEqual(harness.RespReader(s).reply(), b"OK")
+        finally:
+            for s in tricklers:
+                s.close()
+        watch.finish("300 clients trickling a command byte by byte")
+
+    def test_disconnects_mid_command_and_mid_reply(self):
+        value = b"r" * (4 << 20)
+        command(self.server, "SET", "big", value)
+        watch = Watch(self, self.server, 64)
+        stop = threading.Event()
+        errors = []
+
+        def bystander():  # a client that must never notice the others' faults
+            with self.server.connect(timeout=10) as c:
+                reader = harness.RespReader(c)
+                n = 0
+                while not stop.is_set():
+                    c.sendall(encode("SET", "b", str(n)) + encode("GET", "b"))
+                    if reader.reply() != b"OK" or reader.reply() != str(n).encode():
+                        errors.append(n)
+                    n += 1
+
+        thread = threading.Thread(target=bystander)
+        thread.start()
+        try:
+            for i in range(30):
+                s = self.server.connect(timeout=10)
+                if i % 2:  # mid-command: half a 4 MiB SET
+                    s.sendall(encode("SET", "x", value)[:2 << 20])
+                else:  # mid-reply: 40 MiB of replies asked for, 64 KiB read
+                    s.sendall(encode("GET", "big") * 10)
+                    s.recv(64 * 1024)
+                hostile.reset(s) if i % 4 < 2 else s.close()
+        finally:
+            stop.set()
+            thread.join()
+        self.assertEqual(errors, [], "a bystander got a wrong reply")
+        watch.finish("30 clients vanishing mid-command or mid-reply")
+        self.assertTrue(hostile.wait_until(lambda: int(info_field(
+            self.server, "clients", "connected_clients")) == 1), "connections leaked")
+
+
+def info_via(sock, section, field):
+    sock.sendall(encode("INFO", section))
+    for line in harness.RespReader(sock).reply().decode().split("\r\n"):
+        if line.startswith(field + ":"):
+            return line.split(":", 1)[1]
+    raise KeyError(field)
+
+
+class ConfiguredServerTest(unittest.TestCase):
+    """Cases that need a server started with other flags."""
+
+    def start(self, *flags):
+        server = harness.start_respcache(BINARY, "--threads", "2", "--maxmemory", MAXMEMORY,
+                                         *flags)
+        self.addCleanup(server.kill)
+        return server
+
+    def test_64_mib_value_accepted_when_allowed(self):
+        server = self.start("--max-value-size", "64mb")
+        watch = Watch(self, server, 320)
+        value = bytes(random.Random(1).randrange(256) for _ in range(1 << 16)) * 1024
+        with server.connect(timeout=60) as s:
+            s.sendall(encode("SET", "big", value))
+            self.assertEqual(s.recv(5), b"+OK\r\n")
+            s.sendall(encode("GET", "big"))
+            got = hostile.read_large_bulk(s)
+        self.assertEqual(hashlib.sha256(got).digest(), hashlib.sha256(value).digest())
+        watch.finish("SET and GET of a 64 MiB value with --max-value-size 64mb")
+        harness.stop_cleanly(server)
+
+    def test_maxclients_like_redis(self):
+        replies = {}
+        for name, server in (("respcache", self.start("--maxclients", "2")),
+                             ("redis", harness.start_redis("--maxclients", "2"))):
+            self.addCleanup(server.kill)
+            watch = Watch(self, server, 8) if name == "respcache" else None
+            held = [server.connect() for _ in range(2)]
+            for s in held:
+                s.sendall(encode("PING"))
+                self.assertEqual(harness.RespReader(s).reply(), b"PONG")
+            extra = server.connect()
+            replies[name] = harness.read_until_closed(extra)
+            extra.close()
+            reader = harness.RespReader(held[0])
+            held[0].sendall(encode("CONFIG", "GET", "maxclients"))
+            self.assertEqual(reader.reply(), [b"maxclients", b"2"])
+            if watch:
+                held[0].sendall(encode("INFO", "stats"))
+                self.assertIn(b"rejected_connections:1\r\n", reader.reply())
+            held[1].close()
+            if watch:  # the PING of finish() takes the freed slot
+                self.assertTrue(hostile.wait_until(
+                    lambda: info_via(held[0], "clients", "connected_clients") == "1"))
+                watch.finish("a third client with --maxclients 2")
+            held[0].close()
+        self.assertEqual(replies["respcache"], (b"-ERR max number of clients reached\r\n", True))
+        self.assertEqual(replies["respcache"], replies["redis"])
+
+    def test_maxclients_is_capped_by_the_fd_limit(self):
+        def low_fd_limit():
+            resource.setrlimit(resource.RLIMIT_NOFILE, (100, 100))
+
+        server = harness.start_respcache(BINARY, "--threads", "2", preexec_fn=low_fd_limit)
+        self.addCleanup(server.kill)
+        self.assertEqual(command(server, "CONFIG", "GET", "maxclients"), [b"maxclients", b"68"])
+        self.assertEqual(info_field(server, "clients", "maxclients"), "68")
+        log = harness.stop_cleanly(server)
+        self.assertIn("maxclients 68 (asked 10000; open-files limit 100 minus 32 reserved)", log)
+
+    def test_idle_timeout(self):
+        server = self.start("--timeout", "1")
+        watch = Watch(self, server, 8)
+        self.assertEqual(command(server, "CONFIG", "GET", "timeout"), [b"timeout", b"1"])
+        idle = server.connect()
+        busy = server.connect()
+        reader = harness.RespReader(busy)
+        deadline = time.time() + 3
+        while time.time() < deadline:  # busy keeps talking; idle says nothing
+            busy.sendall(encode("PING"))
+            self.assertEqual(reader.reply(), b"PONG")
+            time.sleep(0.2)
+        data, closed = harness.read_until_closed(idle, limit=5)
+        self.assertEqual((data, closed), (b"", True), "idle client not closed by --timeout")
+        busy.sendall(encode("PING"))
+        self.assertEqual(reader.reply(), b"PONG", "an active client was closed")
+        watch.finish("--timeout 1")
+        busy.close()
+        harness.stop_cleanly(server)
+
+    def test_emfile_backs_off_and_recovers(self):
+        server = self.start()
+        pid = server.proc.pid
+        watch = Watch(self, server, 16)
+        # Only the soft limit: raising a lowered hard limit again needs CAP_SYS_RESOURCE.
+        soft, hard = resource.prlimit(pid, resource.RLIMIT_NOFILE)
+        resource.prlimit(pid, resource.RLIMIT_NOFILE, (64, hard))
+        socks = []
+        try:
+            for _ in range(120):  # more than 64 fds: the kernel queues the rest in the backlog
+                socks.append(server.connect(timeout=10))
+            cpu_before = hostile.cpu_seconds(pid)
+            time.sleep(2.0)
+            cpu_used = hostile.cpu_seconds(pid) - cpu_before
+            # A spinning acceptor would burn ~2 CPU-seconds here; backing off costs almost none.
+            self.assertLess(cpu_used, 0.5, f"{cpu_used:.2f} CPU-s used while out of fds")
+            waiting = socks[-5:]
+            for s in socks[:-5]:
+                s.close()
+            for s in waiting:  # queued clients are served once fds are free again
+                s.sendall(encode("PING"))
+                self.assertEqual(harness.RespReader(s).reply(), b"PONG")
+        finally:
+            for s in socks:
+                s.close()
+        watch.finish("running out of file descriptors")
+        resource.prlimit(pid, resource.RLIMIT_NOFILE, (soft, hard))
+        log = harness.stop_cleanly(server)
+        # Logged once per episode (a freed fd can end one early), never once per retry.
+        episodes = log.count("accept failed: Too many open files")
+        self.assertTrue(1 <= episodes <= 3, f"{episodes} accept warnings:\n{log[-2000:]}")
+        self.assertIn("accepting connections again", log)
+
+    def test_requirepass_limits_anonymous_clients(self):
+        server = self.start("--requirepass", "pw")
+        watch = Watch(self, server, 8, password="pw")
+        reply, closed = send_then_read_until_closed(server, encode("GET", "k") + b"*11\r\n")
+        self.assertEqual(reply, b"-NOAUTH Authentication required.\r\n"
+                         b"-ERR Protocol error: unauthenticated multibulk length\r\n")
+        self.assertTrue(closed)
+        reply, closed = send_then_read_until_closed(server, b"*1\r\n$1000000\r\n" + b"x" * 65536)
+        self.assertEqual(reply, b"-ERR Protocol error: unauthenticated bulk length\r\n")
+        self.assertTrue(closed)
+        with server.connect() as s:
+            s.sendall(encode("AUTH", "pw") + encode("SET", "k", "v" * 100_000) + encode("PING"))
+            reader = harness.RespReader(s)
+            self.assertEqual([reader.reply() for _ in range(3)], [b"OK", b"OK", b"PONG"])
+        with server.connect() as s:
+            s.sendall(encode("PING"))
+            self.assertEqual(harness.RespReader(s).reply(), "NOAUTH Authentication required.")
+        watch.finish("anonymous clients past the pre-auth limits")
+        harness.stop_cleanly(server)
+
+
+if __name__ == "__main__":
+    harness.run_tests(__name__)
