@@ -166,6 +166,13 @@ void config_set(CommandContext& ctx) {
         return;
       }
       change.number = *bytes;
+      if (*setting == Settable::kQueryBufferLimit && *bytes < config::kLeastBufferLimit) {
+        ctx.reply.error(fmt::format(
+            "ERR CONFIG SET failed (possibly related to argument '{}') - argument must be "
+            "between {} and 9223372036854775807 inclusive",
+            name, config::kLeastBufferLimit));
+        return;
+      }
     } else if (*setting == Settable::kTimeout) {
       const auto seconds = protocol::parse_int64(value);
       if (!seconds || *seconds < 0) {

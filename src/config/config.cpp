@@ -9,6 +9,7 @@
 #include <cstdint>
 #include <cstdio>
 #include <stdexcept>
+#include <utility>
 
 #include "respcache/config/system_resources.hpp"
 
@@ -246,6 +247,14 @@ CommandLine parse_command_line(int argc, char** argv, const SystemResources& sys
   config.max_value_size = *parse_memory_size(max_value_size);
   config.proto_max_bulk_len = *parse_memory_size(proto_max_bulk_len);
   config.max_inline_len = std::max<std::size_t>(*parse_memory_size(max_inline_len), 16);
+  for (const auto& [flag, text] :
+       {std::pair{"--client-query-buffer-limit", query_buffer_limit},
+        std::pair{"--client-output-buffer-limit", output_buffer_limit}}) {
+    if (!text.empty() && *parse_memory_size(text) < kLeastBufferLimit) {
+      std::fprintf(stderr, "%s: must be at least %zu bytes\n", flag, kLeastBufferLimit);
+      return {std::nullopt, 2};
+    }
+  }
   const std::size_t twice_largest_value = 2 * config.max_value_size;
   config.client_query_buffer_limit = query_buffer_limit.empty()
                                          ? std::max(kMinQueryBufferLimit, twice_largest_value)

@@ -14,6 +14,7 @@ protocol::ByteBuffer BufferPool::acquire() {
 void BufferPool::release(protocol::ByteBuffer& buffer) {
   if (buffer.capacity() == buffer_size_ && free_.size() < max_pooled_) {
     buffer.clear();
+    buffer.remove_size_limit();
     free_.push_back(std::move(buffer));
   }
   buffer = protocol::ByteBuffer();

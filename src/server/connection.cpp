@@ -146,6 +146,7 @@ Connection::ReadOutcome Connection::read_once() {
   // by more than the limit leaves; a pooled buffer is reused as it is.
   if (in_.free_space() == 0) in_.reserve_tail(std::min(in_.capacity(), limit - in_.size()));
   const std::span<char> space = in_.writable();
+  if (space.empty()) return ReadOutcome::kClosed;  // could not grow: never spin on it
   std::error_code ec;
   const std::size_t n = socket_.read_some(asio::buffer(space.data(), space.size()), ec);
   if (ec == asio::error::would_block || ec == asio::error::try_again) return ReadOutcome::kNothing;

@@ -286,6 +286,22 @@ class ConfiguredServerTest(unittest.TestCase):
         watch.finish("SET and GET of a 64 MiB value with --max-value-size 64mb")
         harness.stop_cleanly(server)
 
+    def test_small_output_limit_and_buffer_reuse(self):
+        # A GET refused at once by the limit leaves a small pooled buffer marked overflowed;
+        # the pool must hand it out clean, or a later input needing to grow would stall.
+        server = self.start("--client-output-buffer-limit", "1mb")
+        command(server, "SET", "big", b"g" * (4 << 20))
+        watch = Watch(self, server, 32)
+        for _ in range(20):
+            reply, closed = send_then_read_until_closed(server, encode("GET", "big"))
+            self.assertEqual((reply, closed), (b"", True))
+        for i in range(40):
+            self.assertEqual(command(server, "SET", f"k{i}", b"s" * 100_000, timeout=10), b"OK")
+        watch.finish("GETs past --client-output-buffer-limit 1mb, then large SETs")
+        log = harness.stop_cleanly(server)
+        self.assertIn("the reply to GET would take its output past client-output-buffer-limit",
+                      log)
+
     def test_maxclients_like_redis(self):
         replies = {}
         for name, server in (("respcache", self.start("--maxclients", "2")),

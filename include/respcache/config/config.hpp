@@ -15,6 +15,8 @@ inline constexpr std::size_t kReservedFds = 32;
 /// value, so that a single SET or GET of the largest value always fits.
 inline constexpr std::size_t kMinQueryBufferLimit = 64UL * 1024 * 1024;
 inline constexpr std::size_t kMinOutputBufferLimit = 64UL * 1024 * 1024;
+/// The smallest buffer limits accepted (Redis's minimum for client-query-buffer-limit).
+inline constexpr std::size_t kLeastBufferLimit = 1024 * 1024;
 
 /// The server's settings after the command line is read and defaults are derived from the
 /// machine. Read by app and handed down; nothing below app parses flags.

@@ -71,6 +71,8 @@ class ByteBuffer {
     size_limit_ = limit;
     overflowed_ = false;
   }
+  /// Back to no size limit (a pooled buffer may next serve as input).
+  void remove_size_limit() { set_size_limit(kNoLimit); }
   /// A write was dropped because of the size limit.
   bool overflowed() const { return overflowed_; }
 
