@@ -5,6 +5,7 @@
 #include <string>
 
 #include "respcache/commands/dispatcher.hpp"
+#include "respcache/commands/replies.hpp"
 #include "respcache/http/json.hpp"
 #include "respcache/http/metrics.hpp"
 #include "respcache/http/response.hpp"
@@ -147,10 +148,31 @@ constexpr std::array<Route, 4> kRoutes{{
     {"/metrics", metrics_route},
 }};
 
+// With --requirepass every request but /health must carry "Authorization: Bearer <password>"
+// (HTTP is stateless, so each request proves itself). The client is marked accordingly, so
+// the dispatcher's NOAUTH check guards the commands the routes run as well.
+bool authorize(const Request& request, ApiContext& ctx, Responder& respond) {
+  ctx.client.authenticated = !ctx.server.auth_required();
+  if (ctx.client.authenticated || request.path == "/health") return true;
+  constexpr std::string_view kBearer = "Bearer ";
+  if (request.authorization.empty()) {
+    respond.error(401, commands::replies::kNoAuth);
+    return false;
+  }
+  if (!request.authorization.starts_with(kBearer) ||
+      !ctx.server.password_matches(request.authorization.substr(kBearer.size()))) {
+    respond.error(401, commands::replies::kWrongPass);
+    return false;
+  }
+  ctx.client.authenticated = true;
+  return true;
+}
+
 }  // namespace
 
 bool handle_request(const Request& request, ApiContext& ctx, protocol::ByteBuffer& out) {
   Responder respond(request, out);
+  if (!authorize(request, ctx, respond)) return respond.closes();
   bool routed = false;
   for (const Route& route : kRoutes) {
     if (request.path == route.path) {

@@ -1,5 +1,7 @@
 #include "respcache/server/http_session.hpp"
 
+#include <spdlog/spdlog.h>
+
 #include "respcache/http/api.hpp"
 #include "respcache/http/response.hpp"
 
@@ -43,8 +45,23 @@ Session::Result HttpSession::on_input(std::span<char> input, protocol::ByteBuffe
       }
       case http::ParseStatus::kRequest: {
         http::ApiContext ctx{server_, client_, stats};
+        const std::size_t response_start = out.size();
         const bool close = http::handle_request(parser_.request(), ctx, out);
         result.consumed += parsed.consumed;
+        if (out.overflowed()) {  // past client-output-buffer-limit: drop it, say so, close
+          spdlog::warn(
+              "closing HTTP client id={}: a response would take its output past "
+              "client-output-buffer-limit ({} bytes)",
+              client_.id, server_.config().client_output_buffer_limit);
+          out.truncate(response_start);
+          out.remove_size_limit();
+          http::ResponseOptions options;
+          options.close = true;
+          http::write_json_error(out, 500, "Response too large (client-output-buffer-limit).",
+                                 options);
+          result.close = true;
+          return result;
+        }
         if (close) {
           result.close = true;
           return result;

@@ -4,9 +4,9 @@ themselves. Every case ends with the three checks of hostile.Watch: the server a
 on a fresh connection; the offending client got the documented error or close; the server's
 peak RSS during the case stayed within the allowance the case states.
 
-RESP cases live here; the HTTP side (bounded request line, headers and body answered with
-431/413/400 and a JSON error, then close) is to be added as its own class beside these,
-through the same Watch.
+RespHostileTest and ConfiguredServerTest abuse the RESP side; HttpHostileTest the HTTP API on
+the same port (bounded request line, headers and body, answered with 414/431/413/400 and a
+JSON error, then close) and HTTP's share of --requirepass.
 
 Usage: hostile_test.py path/to/respcache
 """
@@ -412,6 +412,98 @@ class ConfiguredServerTest(unittest.TestCase):
             s.sendall(encode("PING"))
             self.assertEqual(harness.RespReader(s).reply(), "NOAUTH Authentication required.")
         watch.finish("anonymous clients past the pre-auth limits")
+        harness.stop_cleanly(server)
+
+
+def http_request(server, raw, limit=10.0):
+    """Sends raw HTTP bytes; returns (status, headers text, body bytes, closed)."""
+    reply, closed = send_then_read_until_closed(server, raw, limit)
+    head, _, body = reply.partition(b"\r\n\r\n")
+    status_line = head.split(b"\r\n", 1)[0].decode(errors="replace")
+    status = int(status_line.split()[1]) if status_line.startswith("HTTP/1.") else None
+    return status, head.decode(errors="replace"), body, closed
+
+
+class HttpHostileTest(unittest.TestCase):
+    @classmethod
+    def setUpClass(cls):
+        cls.server = harness.start_respcache(BINARY, "--threads", "2", "--maxmemory", MAXMEMORY)
+
+    @classmethod
+    def tearDownClass(cls):
+        harness.stop_cleanly(cls.server)
+
+    def refused(self, raw, status, allowance_mib=16):
+        watch = Watch(self, self.server, allowance_mib)
+        got, head, body, closed = http_request(self.server, raw)
+        self.assertEqual(got, status, head)
+        self.assertTrue(body.startswith(b'{"status":"ERROR","message":'), body[:200])
+        self.assertIn("Connection: close", head)
+        self.assertTrue(closed, "connection left open after a refused request")
+        watch.finish(f"HTTP {status}: {raw[:40]!r}")
+
+    def test_oversized_request_line(self):
+        self.refused(b"GET /get?key=" + b"k" * (1 << 20) + b" HTTP/1.1\r\n\r\n", 414)
+
+    def test_oversized_headers(self):
+        headers = b"".join(b"X-Filler-%d: %s\r\n" % (i, b"f" * 1000) for i in range(1000))
+        self.refused(b"GET /health HTTP/1.1\r\nHost: h\r\n" + headers + b"\r\n", 431)
+
+    def test_oversized_body_is_refused_before_it_is_buffered(self):
+        # Content-Length announces 1 GB; only 1 MiB of it is sent.
+        self.refused(b"POST /put HTTP/1.1\r\nContent-Length: 1000000000\r\n\r\n"
+                     + b"{" * (1 << 20), 413)
+
+    def test_malformed_requests(self):
+        self.refused(b"GET /health HTTP/1.1\r\nContent-Length: -5\r\n\r\n", 400)
+        self.refused(b"GET /health HTTP/1.1\r\nContent-Length: 99999999999999999999999\r\n"
+                     b"\r\n", 400)
+        # A well-framed request with a bad body is an API error: 400, the connection stays.
+        with self.server.connect() as s:
+            s.sendall(b'POST /put HTTP/1.1\r\nContent-Length: 5\r\n\r\n{"k":'
+                      b"GET /health HTTP/1.1\r\nConnection: close\r\n\r\n")
+            reply, closed = harness.read_until_closed(s)
+        self.assertTrue(reply.startswith(b"HTTP/1.1 400 "), reply[:100])
+        self.assertIn(b'{"status":"OK"}', reply)
+
+    def test_binary_garbage_after_an_http_start(self):
+        rng = random.Random(7)
+        watch = Watch(self, self.server, 16)
+        for _ in range(10):
+            garbage = b"GET " + bytes(rng.randrange(256) for _ in range(rng.randrange(1, 8192)))
+            status, head, _, closed = http_request(self.server, garbage + b"\r\n\r\n", 2.0)
+            self.assertIn(status, (None, 400, 404, 414, 431), head)
+        watch.finish("HTTP garbage")
+
+
+class HttpAuthTest(unittest.TestCase):
+    """--requirepass guards the HTTP API too: every route but /health wants
+    "Authorization: Bearer <password>"."""
+
+    def test_http_requests_need_the_password(self):
+        server = harness.start_respcache(BINARY, "--threads", "2", "--requirepass", "pw")
+        self.addCleanup(server.kill)
+        watch = Watch(self, server, 8, password="pw")
+        get = b"GET /get?key=k HTTP/1.1\r\nHost: h\r\nConnection: close\r\n"
+        status, _, body, _ = http_request(server, get + b"\r\n")
+        self.assertEqual((status, body),
+                         (401, b'{"status":"ERROR","message":"NOAUTH Authentication required."}'))
+        status, _, body, _ = http_request(server, get + b"Authorization: Bearer nope\r\n\r\n")
+        self.assertEqual(status, 401)
+        self.assertIn(b"WRONGPASS", body)
+        put = (b'POST /put HTTP/1.1\r\nContent-Length: 24\r\nConnection: close\r\n'
+               b'Authorization: Bearer pw\r\n\r\n{"key":"k","value":"v1"}')
+        status, _, body, _ = http_request(server, put)
+        self.assertEqual(status, 200, body)
+        status, _, body, _ = http_request(server, get + b"Authorization: Bearer pw\r\n\r\n")
+        self.assertEqual((status, body), (200, b'{"status":"OK","key":"k","value":"v1"}'))
+        status, _, _, _ = http_request(server, b"GET /health HTTP/1.1\r\nConnection: close"
+                                               b"\r\n\r\n")
+        self.assertEqual(status, 200, "/health must stay open for probes")
+        status, _, _, _ = http_request(server, b"GET /metrics HTTP/1.1\r\nConnection: close"
+                                               b"\r\n\r\n")
+        self.assertEqual(status, 401)
+        watch.finish("HTTP requests with and without the password")
         harness.stop_cleanly(server)
 
 
