@@ -7,6 +7,7 @@
 #include <csignal>
 #include <exception>
 
+#include "respcache/app/ping_client.hpp"
 #include "respcache/commands/server_state.hpp"
 #include "respcache/config/config.hpp"
 #include "respcache/server/server.hpp"
@@ -68,6 +69,7 @@ int main(int argc, char** argv) {
   const config::CommandLine command_line = config::parse_command_line(argc, argv);
   if (!command_line.config) return command_line.exit_code;
   const config::Config& config = *command_line.config;
+  if (config.ping) return app::run_ping(config.bind, config.port);
   tune_allocator();
 
   spdlog::set_default_logger(spdlog::stderr_color_mt("respcache"));

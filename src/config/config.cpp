@@ -165,6 +165,8 @@ CommandLine parse_command_line(int argc, char** argv, const SystemResources& sys
   app.add_option("--bind", config.bind, "Address to listen on (0.0.0.0 for every interface)")
       ->capture_default_str();
   app.add_option("--port", config.port, "TCP port")->capture_default_str();
+  app.add_flag("--ping", config.ping,
+               "Health check: send PING to the server at --bind/--port, exit 0 if it answers");
   app.add_option("--threads", threads,
                  "Event-loop threads (default: the cgroup CPU quota, capped by CPU affinity)")
       ->check(CLI::Range(1U, 1024U));

@@ -64,6 +64,8 @@ struct Config {
   /// The default user's password; empty = no AUTH needed (Redis's requirepass).
   std::string requirepass;
   std::string log_level = "info";
+  /// --ping: act as a health-check client of the server at bind:port instead of serving.
+  bool ping = false;
 };
 
 /// Share of the memory limit (cgroup, else physical RAM) given to data when --maxmemory is not
