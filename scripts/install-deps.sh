@@ -1,19 +1,33 @@
 #!/usr/bin/env bash
 # Installs the Debian 12 packages respcache needs to build, test and benchmark.
-# Idempotent: does nothing when everything is already installed.
-#   scripts/install-deps.sh           # build and test
-#   scripts/install-deps.sh --bench   # also what bench/ uses
+# Idempotent: does nothing when everything is already installed. Options combine:
+#   scripts/install-deps.sh                # build and test (what scripts/test.sh needs)
+#   scripts/install-deps.sh --build-only   # only what building the server needs (Dockerfile)
+#   scripts/install-deps.sh --bench        # also what bench/ uses
+#   scripts/install-deps.sh --docker       # also a Docker engine, debootstrap and docker-compose
 set -euo pipefail
 
-packages=(
-  build-essential cmake pkg-config clang libclang-rt-dev
-  libasio-dev libfmt-dev libspdlog-dev libcli11-dev libgtest-dev libgmock-dev libxxhash-dev
+build_packages=(
+  build-essential cmake pkg-config
+  libasio-dev libfmt-dev libspdlog-dev libcli11-dev libxxhash-dev
   libsimdjson-dev libhttp-parser-dev
-  redis-server redis-tools python3 python3-redis curl
 )
-if [ "${1:-}" = "--bench" ]; then
-  packages+=(libbenchmark-dev memcached python3-matplotlib strace linux-perf wrk)
-fi
+test_packages=(
+  clang libclang-rt-dev libgtest-dev libgmock-dev
+  redis-server redis-tools python3 python3-redis curl python3-locust nutcracker
+)
+packages=("${build_packages[@]}")
+with_tests=1
+for option in "$@"; do
+  case "$option" in
+    --build-only) with_tests=0 ;;
+    --bench) packages+=(libbenchmark-dev memcached python3-matplotlib strace linux-perf wrk) ;;
+    --docker) packages+=(docker.io debootstrap docker-compose) ;;
+    *) echo "install-deps.sh: unknown option $option" >&2; exit 2 ;;
+  esac
+done
+[ "$with_tests" -eq 1 ] && packages+=("${test_packages[@]}")
+
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

@@ -162,9 +162,14 @@ CommandLine parse_command_line(int argc, char** argv, const SystemResources& sys
   std::string query_buffer_limit;
   std::string output_buffer_limit;
 
+  // The environment variables let the Docker image set a default that flags after the image
+  // name override, and that its health check (respcache --ping) reads too.
   app.add_option("--bind", config.bind, "Address to listen on (0.0.0.0 for every interface)")
-      ->capture_default_str();
-  app.add_option("--port", config.port, "TCP port")->capture_default_str();
+      ->capture_default_str()
+      ->envname("RESPCACHE_BIND");
+  app.add_option("--port", config.port, "TCP port")
+      ->capture_default_str()
+      ->envname("RESPCACHE_PORT");
   app.add_flag("--ping", config.ping,
                "Health check: send PING to the server at --bind/--port, exit 0 if it answers");
   app.add_option("--threads", threads,
