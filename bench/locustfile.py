@@ -28,7 +28,8 @@ The rule for GETs of a key the user wrote itself:
 Environment:
   RESPCACHE_LOCUST_WAIT=S   mean think time between a user's requests, in seconds (default 1;
                             each wait is uniform in [0.5 S, 1.5 S]; 0 for none)
-  RESPCACHE_PASSWORD=P      send AUTH P on each RESP connection (a server with --requirepass)
+  RESPCACHE_PASSWORD=P      for a server with --requirepass: AUTH P on each RESP connection,
+                            "Authorization: Bearer P" on each HTTP request
 
 Distributed (2.12 has no --processes): start one master and a worker per CPU,
     locust -f bench/locustfile.py --master --headless --expect-workers 2 --host ... &
@@ -279,12 +280,13 @@ class HttpApiUser(KeyspaceMixin, FastHttpUser):
 
     def on_start(self):
         self.init_keyspace()
+        self.headers = {"Authorization": f"Bearer {_PASSWORD}"} if _PASSWORD else {}
 
     @task
     def put(self):
         key, value = self.new_pair()
         with self.client.post("/put", json={"key": key, "value": value}, name="POST /put",
-                              catch_response=True) as response:
+                              headers=dict(self.headers), catch_response=True) as response:
             body = self.json(response)
             if response.status_code == 200 and body.get("status") == "OK":
                 self.remember(key, value)
@@ -299,7 +301,7 @@ class HttpApiUser(KeyspaceMixin, FastHttpUser):
             return self.put()
         key, value = pair
         with self.client.get(f"/get?key={quote(key, safe='')}", name="GET /get",
-                             catch_response=True) as response:
+                             headers=dict(self.headers), catch_response=True) as response:
             body = self.json(response)
             if response.status_code != 200:
                 response.failure(f"{response.status_code} {response.text[:80]!r}")
