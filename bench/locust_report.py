@@ -31,8 +31,9 @@ def main():
         f"**Code:** {head}{dirty}.", "",
         f"**Command:** `{settings} bench/run_locust.sh`; Locust exit status {status} (non-zero "
         "when any request failed).", "",
-        "Requests/s is Locust's average over the whole run, spawn-up included. Locust rewrites "
-        "its CSV every second, so the last second may be missing.", "",
+        "Requests/s is Locust's average over the whole run, spawn-up included; percentiles are "
+        "in whole milliseconds, as Locust rounds them. Locust rewrites its CSV every second, so "
+        "the last second may be missing.", "",
         "| type | name | requests | failures | requests/s | p50 ms | p95 ms | p99 ms |",
         "|---|---|---:|---:|---:|---:|---:|---:|",
     ]

@@ -7,7 +7,7 @@
 #   USERS=5000 RUN_TIME=60s bench/run_locust.sh  # other settings, by environment:
 #     USERS, SPAWN_RATE, RUN_TIME, WORKERS, PORT, CLASSES ("RespUser", "HttpApiUser", or
 #     empty for both), RESPCACHE_LOCUST_WAIT (mean think time per user, seconds, default 1),
-#     SERVER_ARGS (extra respcache flags)
+#     SERVER_ARGS (extra respcache flags), REPORT (where the Markdown goes)
 # Against a server that is already running elsewhere: HOST=tcp://h:7171 bench/run_locust.sh
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -58,6 +58,6 @@ set +e
 status=${PIPESTATUS[0]}
 set -e
 
-/usr/bin/python3 "$root/bench/locust_report.py" "$out" "$root/bench/RESULTS.locust.md" "$status" \
-  "USERS=$users SPAWN_RATE=$spawn_rate RUN_TIME=$run_time WORKERS=$workers CLASSES='$classes' RESPCACHE_LOCUST_WAIT=${RESPCACHE_LOCUST_WAIT:-1}${HOST_GIVEN:+ HOST=$HOST}"
+/usr/bin/python3 "$root/bench/locust_report.py" "$out" "${REPORT:-$root/bench/RESULTS.locust.md}" "$status" \
+  "USERS=$users SPAWN_RATE=$spawn_rate RUN_TIME=$run_time WORKERS=$workers PORT=$port CLASSES='$classes' RESPCACHE_LOCUST_WAIT=${RESPCACHE_LOCUST_WAIT:-1}${HOST_GIVEN:+ HOST=$HOST}"
 exit "$status"

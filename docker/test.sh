@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Builds the image and tests it the way users run it, under --cpus=2 --memory=2g:
-#   - PUT and GET work, the health check turns healthy, the server runs as a non-root user;
+#   - PUT and GET work (RESP and HTTP), the health check turns healthy, the server runs as a non-root user;
 #   - INFO shows 2 threads and a maxmemory derived from the 2 GB limit;
 #   - after 3 GB of unique writes the container still runs, docker inspect says
 #     OOMKilled=false, and keys were evicted.
@@ -118,7 +118,9 @@ wait_until() {  # seconds, description, command... (run anew each time: pass a f
 
 # --- the engine, the base image, the image -------------------------------------------------
 command -v docker >/dev/null || cannot "no docker command"
-command -v redis-cli >/dev/null || cannot "no redis-cli (scripts/install-deps.sh installs it)"
+for tool in redis-cli curl; do
+  command -v "$tool" >/dev/null || cannot "no $tool (scripts/install-deps.sh installs it)"
+done
 if docker info >/dev/null 2>&1; then
   echo "using the Docker engine at ${DOCKER_HOST:-the default socket}"
 else
@@ -161,6 +163,8 @@ pid=$(inspect '{{.State.Pid}}' "$container")
 check "the server process is not root" test "$(awk '/^Uid:/ {print $2}' "/proc/$pid/status")" != 0
 check "PUT" test "$(redis-cli -p "$port" PUT docker:greeting "hello world")" = OK
 check "GET" test "$(redis-cli -p "$port" GET docker:greeting)" = "hello world"
+check "HTTP GET /get on the same port" grep -q '"value":"hello world"' \
+  <(curl -s "http://127.0.0.1:$port/get?key=docker:greeting")
 wait_until 60 "the health check (respcache --ping) reporting healthy" healthy
 echo "ok: health check healthy"
 
