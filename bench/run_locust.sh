@@ -39,7 +39,10 @@ if [ -z "${HOST:-}" ]; then
   # shellcheck disable=SC2086
   "$root/build/src/respcache" --port "$port" ${SERVER_ARGS:-} >"$out/server.log" 2>&1 &
   pids+=($!)
-  for _ in $(seq 50); do "$root/build/src/respcache" --ping --port "$port" >/dev/null 2>&1 && break; sleep 0.1; done
+  for _ in $(seq 50); do
+    "$root/build/src/respcache" --ping --port "$port" >/dev/null 2>&1 && break
+    sleep 0.1
+  done
   HOST="tcp://127.0.0.1:$port"
 fi
 
@@ -58,6 +61,9 @@ set +e
 status=${PIPESTATUS[0]}
 set -e
 
-/usr/bin/python3 "$root/bench/locust_report.py" "$out" "${REPORT:-$root/bench/RESULTS.locust.md}" "$status" \
-  "USERS=$users SPAWN_RATE=$spawn_rate RUN_TIME=$run_time WORKERS=$workers PORT=$port CLASSES='$classes' RESPCACHE_LOCUST_WAIT=${RESPCACHE_LOCUST_WAIT:-1}${HOST_GIVEN:+ HOST=$HOST}"
+settings="USERS=$users SPAWN_RATE=$spawn_rate RUN_TIME=$run_time WORKERS=$workers PORT=$port"
+settings+=" CLASSES='$classes' RESPCACHE_LOCUST_WAIT=${RESPCACHE_LOCUST_WAIT:-1}"
+settings+="${HOST_GIVEN:+ HOST=$HOST}${SERVER_ARGS:+ SERVER_ARGS='$SERVER_ARGS'}"
+/usr/bin/python3 "$root/bench/locust_report.py" "$out" "${REPORT:-$root/bench/RESULTS.locust.md}" \
+  "$status" "$settings"
 exit "$status"

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Builds the image and tests it the way users run it, under --cpus=2 --memory=2g:
-#   - PUT and GET work (RESP and HTTP), the health check turns healthy, the server runs as a non-root user;
+#   - PUT and GET work (RESP and HTTP), the health check turns healthy, the server runs as a
+#     non-root user;
 #   - INFO shows 2 threads and a maxmemory derived from the 2 GB limit;
 #   - after 3 GB of unique writes the container still runs, docker inspect says
 #     OOMKilled=false, and keys were evicted.
@@ -55,7 +56,8 @@ cleanup() {
 trap cleanup EXIT
 
 free_port() {
-  /usr/bin/python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'
+  /usr/bin/python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0))
+print(s.getsockname()[1])'
 }
 inspect() { docker inspect -f "$1" "$2"; }
 healthy() { test "$(inspect '{{.State.Health.Status}}' "$container")" = healthy; }
