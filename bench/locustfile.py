@@ -292,7 +292,7 @@ class HttpApiUser(KeyspaceMixin, FastHttpUser):
                 self.remember(key, value)
                 response.success()
             else:
-                response.failure(f"{response.status_code} {response.text[:80]!r}")
+                response.failure(f"{response.status_code} {(response.text or '')[:80]!r}")
 
     @task
     def get(self):
@@ -304,13 +304,13 @@ class HttpApiUser(KeyspaceMixin, FastHttpUser):
                              headers=dict(self.headers), catch_response=True) as response:
             body = self.json(response)
             if response.status_code != 200:
-                response.failure(f"{response.status_code} {response.text[:80]!r}")
+                response.failure(f"{response.status_code} {(response.text or '')[:80]!r}")
             elif body.get("status") == "OK" and body.get("value") == value:
                 response.success()
             elif body.get("status") == "ERROR" and body.get("message") == "Key not found.":
                 self.report_miss(response)
             else:
-                response.failure(f"unexpected body {response.text[:80]!r}")
+                response.failure(f"unexpected body {(response.text or '')[:80]!r}")
 
     def report_miss(self, response):
         try:
