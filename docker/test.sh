@@ -165,7 +165,7 @@ wait_until 10 "binding every interface by default" logged "$container" "listenin
 echo "ok: binds every interface by default"
 # docker top runs ps where the engine runs, so this holds for a remote engine too.
 check "the server process runs as uid 10001" \
-  test "$(docker top "$container" -o uid | awk 'NR == 2 {print $1}')" = 10001
+  test "$(docker top "$container" -o pid,uid | awk 'NR == 2 {print $2}')" = 10001
 check "PUT" test "$(redis-cli -p "$port" PUT docker:greeting "hello world")" = OK
 check "GET" test "$(redis-cli -p "$port" GET docker:greeting)" = "hello world"
 check "HTTP GET /get on the same port" grep -q '"value":"hello world"' \
