@@ -51,6 +51,8 @@ cleanup() {
     kill "$dockerd_pid" 2>/dev/null
     for _ in $(seq 60); do kill -0 "$dockerd_pid" 2>/dev/null || break; sleep 0.5; done
     kill -0 "$dockerd_pid" 2>/dev/null && kill -9 "$dockerd_pid"
+    # dockerd leaves its network namespace bind-mounted; nothing else uses it.
+    umount "$work/exec/netns/default" 2>/dev/null
   fi
 }
 trap cleanup EXIT
