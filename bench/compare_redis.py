@@ -10,8 +10,9 @@ Measures, on this machine, with both servers running side by side:
 Rounds alternate the servers and the tables report medians, because a 2-core machine is noisy;
 a run disturbed by other processes is repeated. A sensitivity section adds respcache --threads 1
 and a two-thread redis-benchmark at -P 1, and a missed target adds perf and strace profiles.
-It rewrites bench/RESULTS.md and bench/results_throughput.png wholesale; bench/RESULTS.extra.md
-and bench/RESULTS.memory_limit.md (bench/memory_limit.py), if present, are appended under
+It rewrites bench/RESULTS.md and bench/results_throughput.png wholesale; bench/RESULTS.extra.md,
+bench/RESULTS.memory_limit.md (bench/memory_limit.py) and bench/RESULTS.locust.md
+(bench/run_locust.sh), if present, are appended under
 "## Other measurements".
 
 Run through bench/run_compare.sh (builds Release first). Stdlib and matplotlib only; use
@@ -873,7 +874,8 @@ def render(args, ctx):
 
     # Sections other scripts write (run_micro.sh's results, bench/memory_limit.py's own file).
     extras = [os.path.join(BENCH_DIR, name)
-              for name in ("RESULTS.extra.md", "RESULTS.memory_limit.md")]
+              for name in ("RESULTS.extra.md", "RESULTS.memory_limit.md",
+                           "RESULTS.locust.md")]
     extras = [path for path in extras if os.path.exists(path)]
     if extras:
         w("## Other measurements\n")
