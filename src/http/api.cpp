@@ -148,27 +148,28 @@ constexpr std::array<Route, 4> kRoutes{{
     {"/metrics", metrics_route},
 }};
 
-// With --requirepass every request but /health must carry "Authorization: Bearer <password>"
-// (HTTP is stateless, so each request proves itself). The client is marked accordingly, so
-// the dispatcher's NOAUTH check guards the commands the routes run as well.
+// HTTP is stateless, so each request proves itself. The client is marked accordingly, so the
+// dispatcher's NOAUTH check guards the commands the routes run as well.
 bool authorize(const Request& request, ApiContext& ctx, Responder& respond) {
-  ctx.client.authenticated = !ctx.server.auth_required();
-  if (ctx.client.authenticated || request.path == "/health") return true;
-  constexpr std::string_view kBearer = "Bearer ";
-  if (request.authorization.empty()) {
-    respond.error(401, commands::replies::kNoAuth);
-    return false;
-  }
-  if (!request.authorization.starts_with(kBearer) ||
-      !ctx.server.password_matches(request.authorization.substr(kBearer.size()))) {
-    respond.error(401, commands::replies::kWrongPass);
-    return false;
-  }
-  ctx.client.authenticated = true;
-  return true;
+  const std::string_view problem = authorization_problem(request, ctx.server);
+  ctx.client.authenticated = problem.empty();
+  if (!problem.empty()) respond.error(401, problem);
+  return problem.empty();
 }
 
 }  // namespace
+
+std::string_view authorization_problem(const Request& request,
+                                       const commands::ServerState& server) {
+  if (!server.auth_required() || request.path == "/health") return {};
+  constexpr std::string_view kBearer = "Bearer ";
+  if (request.authorization.empty()) return commands::replies::kNoAuth;
+  if (!request.authorization.starts_with(kBearer) ||
+      !server.password_matches(request.authorization.substr(kBearer.size()))) {
+    return commands::replies::kWrongPass;
+  }
+  return {};
+}
 
 bool handle_request(const Request& request, ApiContext& ctx, protocol::ByteBuffer& out) {
   Responder respond(request, out);

@@ -160,7 +160,11 @@ ParseResult RequestParser::parse(std::span<const char> bytes) {
   if (input.size() < message_bytes_) {
     ParseResult result;
     result.send_continue = scan.expect_continue && !continue_sent_;
+    result.headers_ready = !continue_sent_;
     continue_sent_ = true;
+    request_.method = method_of(parser.method);
+    request_.path = scan.url.substr(0, scan.url.find('?'));
+    request_.authorization = scan.authorization;
     return result;
   }
 

@@ -26,6 +26,16 @@ HttpSession::HttpSession(commands::ServerState& server)
 
 HttpSession::~HttpSession() { server_.http_clients.fetch_sub(1, std::memory_order_relaxed); }
 
+// Answers with a JSON error and closes: for framing errors and refused requests, after which
+// the rest of the input cannot be trusted to be framed.
+Session::Result HttpSession::refuse(int status, std::string_view message, std::size_t input_size,
+                                    protocol::ByteBuffer& out) {
+  http::ResponseOptions options;
+  options.close = true;
+  http::write_json_error(out, status, message, options);
+  return {input_size, true};
+}
+
 Session::Result HttpSession::on_input(std::span<char> input, protocol::ByteBuffer& out,
                                       std::size_t output_limit, commands::WorkerStats& stats) {
   Result result;
@@ -33,16 +43,16 @@ Session::Result HttpSession::on_input(std::span<char> input, protocol::ByteBuffe
     const http::ParseResult parsed = parser_.parse(input.subspan(result.consumed));
     switch (parsed.status) {
       case http::ParseStatus::kNeedMore:
+        // With a password set, a request without it is refused before its body is read,
+        // so an anonymous peer cannot make the server buffer a large body.
+        if (parsed.headers_ready) {
+          const std::string_view problem = http::authorization_problem(parser_.request(), server_);
+          if (!problem.empty()) return refuse(401, problem, input.size(), out);
+        }
         if (parsed.send_continue) out.append("HTTP/1.1 100 Continue\r\n\r\n");
         return result;
-      case http::ParseStatus::kError: {
-        http::ResponseOptions options;
-        options.close = true;
-        http::write_json_error(out, parsed.error_status, parsed.error_message, options);
-        result.consumed = input.size();
-        result.close = true;
-        return result;
-      }
+      case http::ParseStatus::kError:
+        return refuse(parsed.error_status, parsed.error_message, input.size(), out);
       case http::ParseStatus::kRequest: {
         http::ApiContext ctx{server_, client_, stats};
         const std::size_t response_start = out.size();

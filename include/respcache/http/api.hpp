@@ -29,4 +29,9 @@ struct ApiContext {
 /// it (the client asked to, or HTTP/1.0 without keep-alive).
 bool handle_request(const Request& request, ApiContext& ctx, protocol::ByteBuffer& out);
 
+/// With --requirepass: why `request` may not proceed (NOAUTH or WRONGPASS text), or empty
+/// when it may. Every path but /health needs "Authorization: Bearer <password>". Needs only
+/// the request's path and headers, so a body can be refused before it is read.
+std::string_view authorization_problem(const Request& request, const commands::ServerState& server);
+
 }  // namespace respcache::http

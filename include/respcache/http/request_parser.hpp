@@ -39,6 +39,9 @@ struct ParseResult {
   int error_status = 0;            ///< 400, 411, 413, 414 or 431 with kError
   std::string_view error_message;  ///< static text for the JSON error body
   bool send_continue = false;      ///< with kNeedMore: the client sent "Expect: 100-continue"
+  /// With kNeedMore: the headers have just been parsed and the body is still to come;
+  /// request() holds the method, path and authorization (no body) until the next call.
+  bool headers_ready = false;
 };
 
 /// Frames HTTP/1.x requests, one at a time, with the Node.js http-parser library

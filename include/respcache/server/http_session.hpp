@@ -21,6 +21,9 @@ class HttpSession final : public Session {
                   commands::WorkerStats& stats) override;
 
  private:
+  static Result refuse(int status, std::string_view message, std::size_t input_size,
+                       protocol::ByteBuffer& out);
+
   commands::ServerState& server_;
   commands::ClientState client_;
   http::RequestParser parser_;
