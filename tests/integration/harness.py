@@ -146,8 +146,9 @@ def read_until_closed(sock, limit=10.0):
     return b"".join(chunks), False
 
 
-class RespReader:
-    """Reads whole RESP2 replies from a socket (for tests that need exact framing)."""
+class SocketReader:
+    """A socket and the bytes received from it but not yet consumed; protocol readers
+    build on it."""
 
     def __init__(self, sock):
         self.sock = sock
@@ -158,6 +159,10 @@ class RespReader:
         if not data:
             raise ConnectionError("connection closed")
         self.buf += data
+
+
+class RespReader(SocketReader):
+    """Reads whole RESP2 replies from a socket (for tests that need exact framing)."""
 
     def _line(self):
         while b"\r\n" not in self.buf:

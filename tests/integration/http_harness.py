@@ -39,19 +39,9 @@ class HttpResponse:
         return f"HttpResponse({self.status}, {self.headers!r}, {self.body[:200]!r})"
 
 
-class HttpReader:
+class HttpReader(harness.SocketReader):
     """Reads whole HTTP/1.1 responses from a raw socket, framed by Content-Length, for tests
     that pipeline requests or must see exactly what was sent (http.client hides both)."""
-
-    def __init__(self, sock):
-        self.sock = sock
-        self.buf = b""
-
-    def _fill(self):
-        data = self.sock.recv(1 << 16)
-        if not data:
-            raise ConnectionError("connection closed")
-        self.buf += data
 
     def response(self, head=False):
         """The next response; `head` when it answers a HEAD request (headers only)."""
