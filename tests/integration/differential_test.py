@@ -428,6 +428,29 @@ def shape_checks(servers, candidate_is_respcache):
     each("INFO stats", lambda s, l: check_info(query(s, ["INFO", "stats"])[0], l, only="Stats"))
     each("INFO STATS", lambda s, l: check_info(query(s, ["INFO", "STATS"])[0], l, only="Stats"))
 
+    def commandstats_shape(s, label):
+        # Not in a bare INFO; named, one line per command run, with Redis's field names, and
+        # calls that count what this connection just ran.
+        before, _, _, bare, stats = query(s, ["INFO", "commandstats"], ["SET", "cs:k", "v"],
+                                          ["GET", "cs:k"], ["INFO"], ["INFO", "commandstats"])
+        out = []
+        if b"# Commandstats" in bare:
+            out.append(f"{label}: a bare INFO shows Commandstats")
+        sections = info_sections(stats)
+        fields = sections.get("Commandstats", {})
+        for command in ("cmdstat_set", "cmdstat_get"):
+            value = fields.get(command, "")
+            names = [kv.split("=")[0] for kv in value.split(",")]
+            if names != ["calls", "usec", "usec_per_call", "rejected_calls", "failed_calls"]:
+                out.append(f"{label}: {command} is {value!r}")
+        calls = lambda text, c: int(info_sections(text).get("Commandstats", {})
+                                    .get(c, "calls=0").split(",")[0].split("=")[1])
+        if calls(stats, "cmdstat_get") != calls(before, "cmdstat_get") + 1:
+            out.append(f"{label}: cmdstat_get calls did not move by one")
+        return out
+
+    each("INFO commandstats", commandstats_shape)
+
     def command_shape(s, label):
         count_reply, docs, table = query(s, ["COMMAND", "COUNT"], ["COMMAND", "DOCS"], ["COMMAND"])
         out = []
