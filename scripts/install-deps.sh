@@ -14,7 +14,7 @@ build_packages=(
 )
 test_packages=(
   clang libclang-rt-dev libgtest-dev libgmock-dev
-  redis-server redis-tools python3 python3-redis curl python3-locust nutcracker
+  redis-server redis-tools python3 python3-redis curl iproute2 python3-locust nutcracker
 )
 packages=("${build_packages[@]}")
 with_tests=1

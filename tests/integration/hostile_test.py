@@ -14,6 +14,7 @@ import hashlib
 import random
 import resource
 import socket
+import subprocess
 import threading
 import time
 import unittest
@@ -281,6 +282,20 @@ class ConfiguredServerTest(unittest.TestCase):
         # SIGTERM and its log checked for sanitizer reports before the kill above.
         self.addCleanup(lambda: server.proc.poll() is None and harness.stop_cleanly(server))
         return server
+
+    def test_tcp_keepalive_is_set_on_client_sockets(self):
+        # The kernel shows the server side's keepalive timer (ss -o): on with --tcp-keepalive N,
+        # counting down from N seconds, and absent with 0.
+        for seconds, expected in ((100, True), (0, False)):
+            server = self.start("--tcp-keepalive", str(seconds))
+            with server.connect(timeout=5) as s:
+                s.sendall(encode("PING"))
+                self.assertEqual(harness.RespReader(s).reply(), b"PONG")
+                sockets = subprocess.run(
+                    ["ss", "-tnoH", "state", "established", f"( sport = :{server.port} )"],
+                    capture_output=True, text=True, check=True).stdout
+            self.assertEqual("timer:(keepalive," in sockets, expected, sockets)
+            harness.stop_cleanly(server)
 
     def test_64_mib_value_accepted_when_allowed(self):
         server = self.start("--max-value-size", "64mb")
