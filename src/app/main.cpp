@@ -8,7 +8,9 @@
 #include <exception>
 
 #include "respcache/app/ping_client.hpp"
-#include "respcache/commands/server_state.hpp"
+#include "respcache/app/maintenance.hpp"
+#include "respcache/commands/service.hpp"
+#include "respcache/core/server_core.hpp"
 #include "respcache/config/config.hpp"
 #include "respcache/server/server.hpp"
 #include "respcache/storage/cache.hpp"
@@ -82,8 +84,11 @@ int main(int argc, char** argv) {
     options.max_memory = config.max_memory;
     options.initial_capacity = config.reserve_keys;
     storage::Cache cache(options);
-    commands::ServerState state(config, cache);
-    server::Server server(state);
+    core::ServerCore core(config);
+    cache.count_in_budget(&core.buffer_bytes);
+    commands::Service service(core, cache);
+    app::Maintenance maintenance(core, cache);
+    server::Server server(service);
     server.listen();
     log_banner(config, server.port());
     server.run();

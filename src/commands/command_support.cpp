@@ -10,14 +10,14 @@
 namespace respcache::commands {
 
 bool key_fits(CommandContext& ctx, std::string_view key) {
-  const std::size_t limit = ctx.server.config().max_key_size;
+  const std::size_t limit = ctx.config().max_key_size;
   if (key.size() <= limit) return true;
   replies::key_too_large(ctx.reply, limit);
   return false;
 }
 
 bool value_fits(CommandContext& ctx, std::size_t value_size) {
-  const std::size_t limit = ctx.server.config().max_value_size;
+  const std::size_t limit = ctx.config().max_value_size;
   if (value_size <= limit) return true;
   replies::value_too_large(ctx.reply, limit);
   return false;

@@ -21,7 +21,7 @@ bool entry_fits(CommandContext& ctx, std::string_view key, std::size_t value_siz
 
 /// Counts a read lookup in keyspace_hits / keyspace_misses, as Redis does for reads.
 inline void count_lookup(CommandContext& ctx, bool hit) {
-  bump(hit ? ctx.stats.keyspace_hits : ctx.stats.keyspace_misses);
+  core::bump(hit ? ctx.stats.keyspace_hits : ctx.stats.keyspace_misses);
 }
 
 /// Case-insensitive ASCII comparison, for option names.

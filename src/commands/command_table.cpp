@@ -53,7 +53,8 @@ constexpr CommandSpec kCommands[] = {
     {"info", -1, kLoading | kStale, 0, 0, 0, cmd_info},
 };
 constexpr std::size_t kCommandCount = std::size(kCommands);
-static_assert(kCommandCount <= kMaxCommands, "raise kMaxCommands for the per-command counters");
+static_assert(kCommandCount <= core::kMaxCommands,
+              "raise kMaxCommands for the per-command counters");
 
 // Longer names are never commands; shorter ones are lowercased on the stack.
 constexpr std::size_t kMaxNameLength = 32;

@@ -12,7 +12,6 @@ namespace {
 
 /// The version reported to clients, which use it to decide what they may send: the Redis
 /// release whose string commands respcache implements.
-constexpr std::string_view kCompatibleRedisVersion = "7.0.15";
 
 /// Redis's clientSetNameOrReply: printable ASCII without spaces; empty clears the name.
 bool set_client_name(CommandContext& ctx, std::string_view name) {
@@ -31,7 +30,7 @@ bool set_client_name(CommandContext& ctx, std::string_view name) {
 /// authenticated on success.
 bool authenticate(CommandContext& ctx, std::string_view username, std::string_view password) {
   if (username != "default") return false;
-  if (ctx.server.auth_required() && !ctx.server.password_matches(password)) return false;
+  if (ctx.auth().required() && !ctx.auth().matches(password)) return false;
   ctx.client.authenticated = true;
   return true;
 }
@@ -44,7 +43,7 @@ void client_setname(CommandContext& ctx) {
 
 void client_getname(CommandContext& ctx) {
   if (ctx.client.name().empty()) {
-    ctx.reply.null_bulk();
+    ctx.reply.null();
   } else {
     ctx.reply.bulk(ctx.client.name());
   }
@@ -75,8 +74,9 @@ void client_setinfo(CommandContext& ctx) {
 void client_info(CommandContext& ctx) {
   const ClientNames none;
   const ClientNames& names = ctx.client.names ? *ctx.client.names : none;
-  ctx.reply.bulk(fmt::format("id={} name={} db=0 resp={} lib-name={} lib-ver={}\n", ctx.client.id,
-                             names.name, ctx.client.protocol, names.lib_name, names.lib_version));
+  ctx.reply.verbatim(fmt::format("id={} name={} db=0 resp={} lib-name={} lib-ver={}\n",
+                                 ctx.client.id, names.name, ctx.client.protocol, names.lib_name,
+                                 names.lib_version));
 }
 
 constexpr Subcommand kClientSubcommands[] = {
@@ -112,7 +112,7 @@ void cmd_auth(CommandContext& ctx) {
     ctx.reply.error(replies::kSyntaxError);
     return;
   }
-  if (ctx.argc() == 2 && !ctx.server.auth_required()) {
+  if (ctx.argc() == 2 && !ctx.auth().required()) {
     ctx.reply.error(replies::kAuthWithoutPassword);
     return;
   }
@@ -161,7 +161,7 @@ void cmd_hello(CommandContext& ctx) {
     ctx.reply.error(replies::kWrongPass);
     return;
   }
-  if (!ctx.client.authenticated && ctx.server.auth_required()) {
+  if (!ctx.client.authenticated && ctx.auth().required()) {
     ctx.reply.error(replies::kHelloNoAuth);
     return;
   }
@@ -171,11 +171,11 @@ void cmd_hello(CommandContext& ctx) {
   }
   if (set_name && !set_client_name(ctx, client_name)) return;
 
-  ctx.reply.array_header(14);
+  ctx.reply.map(7);
   ctx.reply.bulk("server");
   ctx.reply.bulk("redis");
   ctx.reply.bulk("version");
-  ctx.reply.bulk(kCompatibleRedisVersion);
+  ctx.reply.bulk(core::kCompatibleRedisVersion);
   ctx.reply.bulk("proto");
   ctx.reply.integer(ctx.client.protocol);
   ctx.reply.bulk("id");
@@ -185,7 +185,7 @@ void cmd_hello(CommandContext& ctx) {
   ctx.reply.bulk("role");
   ctx.reply.bulk("master");
   ctx.reply.bulk("modules");
-  ctx.reply.array_header(0);
+  ctx.reply.array(0);
 }
 
 void cmd_client(CommandContext& ctx) { dispatch_subcommand(ctx, kClientSubcommands); }

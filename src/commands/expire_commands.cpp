@@ -176,7 +176,7 @@ void cmd_getex(CommandContext& ctx) {
     return Mutation::keep();
   });
   count_lookup(ctx, hit);
-  if (!hit) ctx.reply.null_bulk();
+  if (!hit) ctx.reply.null();
 }
 
 void cmd_setex(CommandContext& ctx) { setex_generic(ctx, ExpireUnit::kSeconds, "setex"); }

@@ -15,6 +15,7 @@
 #include "command_support.hpp"
 #include "handlers.hpp"
 #include "respcache/commands/command_table.hpp"
+#include "respcache/commands/service.hpp"
 
 namespace respcache::commands {
 namespace {
@@ -38,24 +39,24 @@ void line(Out& out, fmt::format_string<Args...> format, Args&&... args) {
 }
 
 void server_section(CommandContext& ctx, Out& out) {
-  const config::Config& c = ctx.server.config();
+  const config::Config& c = ctx.config();
   utsname host{};
   uname(&host);
   const auto uptime = std::chrono::duration_cast<std::chrono::seconds>(
-                          std::chrono::steady_clock::now() - ctx.server.started())
+                          std::chrono::steady_clock::now() - ctx.core.started())
                           .count();
   const auto now_us = std::chrono::duration_cast<std::chrono::microseconds>(
                           std::chrono::system_clock::now().time_since_epoch())
                           .count();
   line(out, "# Server");
-  line(out, "redis_version:7.0.15");
+  line(out, "redis_version:{}", core::kCompatibleRedisVersion);
   line(out, "respcache_version:{}", RESPCACHE_VERSION);
   line(out, "redis_mode:standalone");
   line(out, "os:{} {} {}", host.sysname, host.release, host.machine);
   line(out, "arch_bits:{}", sizeof(void*) * 8);
   line(out, "multiplexing_api:epoll");
   line(out, "process_id:{}", getpid());
-  line(out, "run_id:{}", ctx.server.run_id());
+  line(out, "run_id:{}", ctx.core.run_id());
   line(out, "tcp_port:{}", c.port);
   line(out, "server_time_usec:{}", now_us);
   line(out, "uptime_in_seconds:{}", uptime);
@@ -68,8 +69,9 @@ void server_section(CommandContext& ctx, Out& out) {
 
 void clients_section(CommandContext& ctx, Out& out) {
   line(out, "# Clients");
-  line(out, "connected_clients:{}", ctx.server.connected_clients.load(std::memory_order_relaxed));
-  line(out, "maxclients:{}", ctx.server.config().max_clients);
+  line(out, "connected_clients:{}",
+       ctx.core.statistics.connected_clients.load(std::memory_order_relaxed));
+  line(out, "maxclients:{}", ctx.config().max_clients);
   line(out, "blocked_clients:0");
 }
 
@@ -81,13 +83,13 @@ void memory_section(CommandContext& ctx, Out& out) {
   line(out, "used_memory_human:{}", config::human_bytes(stats.used_memory));
   line(out, "used_memory_dataset:{}", stats.data_memory);
   line(out, "mem_clients_normal:{}",
-       std::max<std::int64_t>(0, ctx.server.buffer_bytes.load(std::memory_order_relaxed)));
+       std::max<std::int64_t>(0, ctx.core.buffer_bytes.load(std::memory_order_relaxed)));
   line(out, "used_memory_rss:{}", rss);
   line(out, "used_memory_rss_human:{}", config::human_bytes(rss));
   line(out, "maxmemory:{}", stats.max_memory);
   line(out, "maxmemory_human:{}", config::human_bytes(stats.max_memory));
   line(out, "maxmemory_policy:allkeys-lru");
-  line(out, "maxmemory_source:{}", ctx.server.config().max_memory_source);
+  line(out, "maxmemory_source:{}", ctx.config().max_memory_source);
   line(out, "mem_fragmentation_ratio:{:.2f}",
        stats.used_memory ? static_cast<double>(rss) / static_cast<double>(stats.used_memory) : 0.0);
   line(out, "mem_allocator:libc");
@@ -102,14 +104,14 @@ void persistence_section(CommandContext&, Out& out) {
 }
 
 void stats_section(CommandContext& ctx, Out& out) {
-  const ServerState::Totals totals = ctx.server.totals();
+  const core::Totals totals = Service::statistics_totals(ctx.core, ctx.cache());
   line(out, "# Stats");
-  line(out, "total_connections_received:{}", ctx.server.total_connections_received.load());
+  line(out, "total_connections_received:{}", totals.total_connections_received);
   line(out, "total_commands_processed:{}", totals.commands_processed);
-  line(out, "instantaneous_ops_per_sec:{}", ctx.server.instantaneous_ops_per_sec());
+  line(out, "instantaneous_ops_per_sec:{}", ctx.core.statistics.instantaneous_ops_per_sec());
   line(out, "total_net_input_bytes:{}", totals.net_input_bytes);
   line(out, "total_net_output_bytes:{}", totals.net_output_bytes);
-  line(out, "rejected_connections:{}", ctx.server.rejected_connections.load());
+  line(out, "rejected_connections:{}", totals.rejected_connections);
   line(out, "expired_keys:{}", totals.expired_keys);
   line(out, "evicted_keys:{}", totals.evicted_keys);
   line(out, "keyspace_hits:{}", totals.keyspace_hits);
@@ -141,7 +143,7 @@ void keyspace_section(CommandContext& ctx, Out& out) {
 
 // As in Redis: calls and microseconds per command, for the commands that have run.
 void commandstats_section(CommandContext& ctx, Out& out) {
-  const ServerState::Totals totals = ctx.server.totals();
+  const core::Totals totals = Service::statistics_totals(ctx.core, ctx.cache());
   const auto commands = all_commands();
   line(out, "# Commandstats");
   for (std::size_t c = 0; c < commands.size(); ++c) {

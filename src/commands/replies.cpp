@@ -9,7 +9,7 @@ namespace respcache::commands::replies {
 namespace {
 
 // fmt::memory_buffer keeps up to 500 bytes inline, so these replies allocate nothing.
-void send(protocol::ReplyWriter& reply, const fmt::memory_buffer& text) {
+void send(protocol::ReplyBuilder& reply, const fmt::memory_buffer& text) {
   reply.error({text.data(), text.size()});
 }
 
@@ -18,14 +18,14 @@ std::string_view c_string(std::string_view s) { return s.substr(0, s.find('\0'))
 
 }  // namespace
 
-void wrong_arity(protocol::ReplyWriter& reply, std::string_view command) {
+void wrong_arity(protocol::ReplyBuilder& reply, std::string_view command) {
   fmt::memory_buffer text;
   fmt::format_to(std::back_inserter(text), "ERR wrong number of arguments for '{}' command",
                  command);
   send(reply, text);
 }
 
-void unknown_command(protocol::ReplyWriter& reply, std::span<const std::string_view> args) {
+void unknown_command(protocol::ReplyBuilder& reply, std::span<const std::string_view> args) {
   // Redis 7.0: the name cut to 128 bytes, then each argument quoted, until 128 bytes of them.
   fmt::memory_buffer quoted;
   for (std::size_t i = 1; i < args.size() && quoted.size() < 128; ++i) {
@@ -39,7 +39,7 @@ void unknown_command(protocol::ReplyWriter& reply, std::span<const std::string_v
   send(reply, text);
 }
 
-void unknown_subcommand(protocol::ReplyWriter& reply, std::string_view command,
+void unknown_subcommand(protocol::ReplyBuilder& reply, std::string_view command,
                         std::string_view subcommand) {
   fmt::memory_buffer upper;
   for (char c : c_string(command)) {
@@ -51,7 +51,7 @@ void unknown_subcommand(protocol::ReplyWriter& reply, std::string_view command,
   send(reply, text);
 }
 
-void invalid_expire_time(protocol::ReplyWriter& reply, std::string_view command) {
+void invalid_expire_time(protocol::ReplyBuilder& reply, std::string_view command) {
   fmt::memory_buffer text;
   fmt::format_to(std::back_inserter(text), "ERR invalid expire time in '{}' command", command);
   send(reply, text);
@@ -61,7 +61,7 @@ namespace {
 
 // "-ERR <what> is too large (<setting> is N bytes)": names the limit, so the client knows
 // which flag to raise.
-void too_large(protocol::ReplyWriter& reply, std::string_view what, std::string_view setting,
+void too_large(protocol::ReplyBuilder& reply, std::string_view what, std::string_view setting,
                std::size_t limit) {
   fmt::memory_buffer text;
   fmt::format_to(std::back_inserter(text), "ERR {} is too large ({} is {} bytes)", what, setting,
@@ -71,19 +71,19 @@ void too_large(protocol::ReplyWriter& reply, std::string_view what, std::string_
 
 }  // namespace
 
-void key_too_large(protocol::ReplyWriter& reply, std::size_t limit) {
+void key_too_large(protocol::ReplyBuilder& reply, std::size_t limit) {
   too_large(reply, "key", "max-key-size", limit);
 }
 
-void value_too_large(protocol::ReplyWriter& reply, std::size_t limit) {
+void value_too_large(protocol::ReplyBuilder& reply, std::size_t limit) {
   too_large(reply, "value", "max-value-size", limit);
 }
 
-void argument_too_large(protocol::ReplyWriter& reply, std::size_t limit) {
+void argument_too_large(protocol::ReplyBuilder& reply, std::size_t limit) {
   too_large(reply, "argument", "max-value-size", limit);
 }
 
-void protocol_error(protocol::ReplyWriter& reply, protocol::ParseError error, char unexpected) {
+void protocol_error(protocol::ReplyBuilder& reply, protocol::ParseError error, char unexpected) {
   fmt::memory_buffer text;
   fmt::format_to(std::back_inserter(text), "ERR Protocol error: {}", protocol::describe(error));
   if (error == protocol::ParseError::kExpectedDollar) {

@@ -11,6 +11,7 @@
 #include "handlers.hpp"
 #include "respcache/commands/command_table.hpp"
 #include "respcache/commands/replies.hpp"
+#include "respcache/commands/service.hpp"
 #include "respcache/protocol/integer.hpp"
 
 namespace respcache::commands {
@@ -28,19 +29,19 @@ void reply_command_info(CommandContext& ctx, const CommandSpec& spec) {
   }};
   // Redis 7.0's layout: name, arity, flags, first key, last key, step, ACL categories, tips,
   // key specs, subcommands.
-  ctx.reply.array_header(10);
+  ctx.reply.array(10);
   ctx.reply.bulk(spec.name);
   ctx.reply.integer(spec.arity);
   std::size_t flag_count = 0;
   for (const auto& [flag, name] : kFlagNames) flag_count += (spec.flags & flag) ? 1 : 0;
-  ctx.reply.array_header(flag_count);
+  ctx.reply.array(flag_count);
   for (const auto& [flag, name] : kFlagNames) {
     if (spec.flags & flag) ctx.reply.simple(name);
   }
   ctx.reply.integer(spec.first_key);
   ctx.reply.integer(spec.last_key);
   ctx.reply.integer(spec.key_step);
-  for (int i = 0; i < 4; ++i) ctx.reply.array_header(0);
+  for (int i = 0; i < 4; ++i) ctx.reply.array(0);
 }
 
 void command_count(CommandContext& ctx) {
@@ -48,10 +49,10 @@ void command_count(CommandContext& ctx) {
 }
 
 // A valid, short reply: clients (redis-cli) use COMMAND DOCS only for hints.
-void command_docs(CommandContext& ctx) { ctx.reply.array_header(0); }
+void command_docs(CommandContext& ctx) { ctx.reply.array(0); }
 
 void command_info(CommandContext& ctx) {
-  ctx.reply.array_header(ctx.argc() - 2);
+  ctx.reply.array(ctx.argc() - 2);
   for (std::size_t i = 2; i < ctx.argc(); ++i) {
     if (const CommandSpec* spec = find_command(ctx.args[i])) {
       reply_command_info(ctx, *spec);
@@ -62,7 +63,7 @@ void command_info(CommandContext& ctx) {
 }
 
 void command_list(CommandContext& ctx) {
-  ctx.reply.array_header(all_commands().size());
+  ctx.reply.array(all_commands().size());
   for (const CommandSpec& spec : all_commands()) ctx.reply.bulk(spec.name);
 }
 
@@ -75,7 +76,7 @@ constexpr Subcommand kCommandSubcommands[] = {
 
 /// The settings CONFIG GET reports, with their current values.
 std::vector<std::pair<std::string_view, std::string>> config_values(CommandContext& ctx) {
-  const config::Config& c = ctx.server.config();
+  const config::Config& c = ctx.config();
   return {
       {"bind", c.bind},
       {"port", std::to_string(c.port)},
@@ -85,12 +86,11 @@ std::vector<std::pair<std::string_view, std::string>> config_values(CommandConte
       {"save", ""},
       {"appendonly", "no"},
       {"databases", "1"},
-      {"timeout", std::to_string(ctx.server.timeout_seconds.load(std::memory_order_relaxed))},
+      {"timeout", std::to_string(ctx.settings().timeout_seconds())},
       {"tcp-keepalive", std::to_string(c.tcp_keepalive)},
       {"maxclients", std::to_string(c.max_clients)},
-      {"requirepass", ctx.server.password()},
-      {"client-query-buffer-limit",
-       std::to_string(ctx.server.query_buffer_limit.load(std::memory_order_relaxed))},
+      {"requirepass", ctx.auth().password()},
+      {"client-query-buffer-limit", std::to_string(ctx.settings().query_buffer_limit())},
       {"client-output-buffer-limit", fmt::format("normal {} 0 0", c.client_output_buffer_limit)},
       {"max-args", std::to_string(c.max_args)},
       {"max-inline-len", std::to_string(c.max_inline_len)},
@@ -115,7 +115,7 @@ void config_get(CommandContext& ctx) {
       }
     }
   }
-  ctx.reply.array_header(2 * count);
+  ctx.reply.map(count);
   for (std::size_t v = 0; v < values.size(); ++v) {
     if (!matched[v]) continue;
     ctx.reply.bulk(values[v].first);
@@ -192,13 +192,13 @@ void config_set(CommandContext& ctx) {
         ctx.cache().set_max_memory(change.number);
         break;
       case Settable::kRequirePass:
-        ctx.server.set_password(std::string(change.text));
+        ctx.auth().set_password(std::string(change.text));
         break;
       case Settable::kTimeout:
-        ctx.server.timeout_seconds.store(change.number, std::memory_order_relaxed);
+        ctx.settings().set_timeout_seconds(change.number);
         break;
       case Settable::kQueryBufferLimit:
-        ctx.server.query_buffer_limit.store(change.number, std::memory_order_relaxed);
+        ctx.settings().set_query_buffer_limit(change.number);
         break;
     }
   }
@@ -206,7 +206,7 @@ void config_set(CommandContext& ctx) {
 }
 
 void config_resetstat(CommandContext& ctx) {
-  ctx.server.reset_stats();
+  Service::reset_statistics(ctx.core, ctx.cache());
   ctx.reply.ok();
 }
 
@@ -220,7 +220,7 @@ constexpr Subcommand kConfigSubcommands[] = {
 
 void cmd_command(CommandContext& ctx) {
   if (ctx.argc() == 1) {
-    ctx.reply.array_header(all_commands().size());
+    ctx.reply.array(all_commands().size());
     for (const CommandSpec& spec : all_commands()) reply_command_info(ctx, spec);
     return;
   }

@@ -71,7 +71,7 @@ void cmd_get(CommandContext& ctx) {
   // The value is copied into the reply while the shard's shared lock is held.
   const bool hit =
       ctx.cache().read(ctx.args[1], [&](const EntryView& e) { ctx.reply.bulk(e.value); });
-  if (!hit) ctx.reply.null_bulk();
+  if (!hit) ctx.reply.null();
   count_lookup(ctx, hit);
 }
 
@@ -92,11 +92,11 @@ void cmd_set(CommandContext& ctx) {
 }
 
 void cmd_mget(CommandContext& ctx) {
-  ctx.reply.array_header(ctx.argc() - 1);
+  ctx.reply.array(ctx.argc() - 1);
   for (std::size_t i = 1; i < ctx.argc(); ++i) {
     const bool hit =
         ctx.cache().read(ctx.args[i], [&](const EntryView& e) { ctx.reply.bulk(e.value); });
-    if (!hit) ctx.reply.null_bulk();
+    if (!hit) ctx.reply.null();
     count_lookup(ctx, hit);
   }
 }
@@ -131,7 +131,7 @@ void cmd_getdel(CommandContext& ctx) {
     ctx.reply.bulk(current->value);
     return Mutation::erase();
   });
-  if (!hit) ctx.reply.null_bulk();
+  if (!hit) ctx.reply.null();
   count_lookup(ctx, hit);
 }
 
@@ -143,7 +143,7 @@ void cmd_append(CommandContext& ctx) {
   std::size_t new_length = 0;
   const WriteStatus status = ctx.cache().update(key, [&](const EntryView* current) {
     new_length = (current != nullptr ? current->value.size() : 0) + suffix.size();
-    if (new_length > ctx.server.config().max_value_size) {
+    if (new_length > ctx.config().max_value_size) {
       too_large = true;
       return Mutation::keep();
     }
@@ -152,7 +152,7 @@ void cmd_append(CommandContext& ctx) {
                               : Mutation::store(suffix, 0);
   });
   if (too_large) {
-    replies::value_too_large(ctx.reply, ctx.server.config().max_value_size);
+    replies::value_too_large(ctx.reply, ctx.config().max_value_size);
   } else if (status != WriteStatus::kOk) {
     ctx.reply.error(replies::kOutOfMemory);
   } else {

@@ -71,7 +71,7 @@ void set_generic(CommandContext& ctx, std::string_view key, std::string_view val
 
   // With GET the old value goes into the reply under the shard's lock; if the write then fails
   // that partial reply is taken back, so the client sees exactly one reply.
-  const std::size_t reply_mark = ctx.reply.buffer().size();
+  const std::size_t reply_mark = ctx.reply.mark();
   bool aborted = false;
   bool hit = false;
   const WriteStatus status = ctx.cache().update(key, [&](const EntryView* current) {
@@ -80,7 +80,7 @@ void set_generic(CommandContext& ctx, std::string_view key, std::string_view val
       if (hit) {
         ctx.reply.bulk(current->value);
       } else {
-        ctx.reply.null_bulk();
+        ctx.reply.null();
       }
     }
     if ((opts.nx && hit) || (opts.xx && !hit)) {
@@ -93,10 +93,10 @@ void set_generic(CommandContext& ctx, std::string_view key, std::string_view val
   });
   if (opts.get) count_lookup(ctx, hit);
   if (status != WriteStatus::kOk) {
-    ctx.reply.buffer().truncate(reply_mark);
+    ctx.reply.rollback(reply_mark);
     ctx.reply.error(replies::kOutOfMemory);
   } else if (aborted) {
-    if (!opts.get) ctx.reply.null_bulk();
+    if (!opts.get) ctx.reply.null();
   } else if (!opts.get) {
     ctx.reply.ok();
   }

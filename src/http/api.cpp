@@ -1,15 +1,14 @@
 #include "respcache/http/api.hpp"
 
 #include <array>
-#include <charconv>
 #include <string>
 
-#include "respcache/commands/dispatcher.hpp"
 #include "respcache/commands/replies.hpp"
 #include "respcache/http/json.hpp"
 #include "respcache/http/metrics.hpp"
 #include "respcache/http/response.hpp"
 #include "respcache/http/url.hpp"
+#include "respcache/protocol/reply_recorder.hpp"
 
 namespace respcache::http {
 namespace {
@@ -23,9 +22,9 @@ constexpr std::string_view kHealthy = R"({"status":"OK"})";
 constexpr std::size_t kKeepScratch = 1 << 20;
 
 struct Scratch {
-  protocol::ByteBuffer reply;  // the RESP reply of the command a route runs
-  std::string body;            // the response body being built
-  std::string key;             // a percent-decoded query parameter
+  protocol::ReplyRecorder reply;  // the typed reply of the command a route runs
+  std::string body;               // the response body being built
+  std::string key;                // a percent-decoded query parameter
 };
 
 Scratch& scratch() {
@@ -34,25 +33,31 @@ Scratch& scratch() {
 }
 
 void trim(Scratch& state) {
-  if (state.reply.capacity() > kKeepScratch) state.reply = protocol::ByteBuffer();
+  state.reply.clear();
+  if (state.reply.nodes().capacity() > kKeepScratch) state.reply = protocol::ReplyRecorder();
   if (state.body.capacity() > kKeepScratch) std::string().swap(state.body);
   if (state.key.capacity() > kKeepScratch) std::string().swap(state.key);
 }
 
-// Runs one command exactly as a RESP client's would run; returns its RESP reply, valid
-// until the next call on this thread.
-std::string_view run_command(ApiContext& ctx, std::span<const std::string_view> args) {
-  protocol::ByteBuffer& reply_buffer = scratch().reply;
-  reply_buffer.clear();
-  protocol::ReplyWriter reply(reply_buffer);
-  commands::CommandContext command{args, ctx.client, ctx.server, ctx.stats, reply};
-  commands::execute(command);
-  return reply_buffer.view();
+// Runs one command exactly as a RESP client's would run; returns its typed reply, valid
+// until the next call on this thread. With a consumer, a bulk reply goes to it instead.
+const protocol::ReplyRecorder& run_command(ApiContext& ctx, std::span<const std::string_view> args,
+                                           protocol::BulkConsumer* consumer = nullptr) {
+  protocol::ReplyRecorder& reply = scratch().reply;
+  reply.clear();
+  reply.set_bulk_consumer(consumer);
+  ctx.service.execute(ctx.client, args, reply, ctx.stats);
+  reply.set_bulk_consumer(nullptr);
+  return reply;
 }
 
-// The text of a RESP error reply ("-ERR text\r\n" -> "text"), for a JSON message.
-std::string_view error_text(std::string_view reply) {
-  std::string_view text = reply.substr(1, reply.size() - 3);
+bool is(const protocol::ReplyRecorder& reply, protocol::ReplyType type) {
+  return reply.top() != nullptr && reply.top()->type == type;
+}
+
+// The text of an error reply without Redis's generic "ERR " code, for a JSON message.
+std::string_view error_text(const protocol::ReplyRecorder& reply) {
+  std::string_view text = reply.text(*reply.top());
   if (text.starts_with("ERR ")) text.remove_prefix(4);
   return text;
 }
@@ -69,6 +74,12 @@ class Responder {
     write_response(out_, status, content_type, body, options_);
   }
   void json(std::string_view body) { send(200, kJson, body); }
+  /// The head of a 200 JSON response whose body the caller appends (unless head_only()).
+  void json_head(std::size_t content_length) {
+    write_response_head(out_, 200, kJson, content_length, options_);
+  }
+  bool head_only() const { return options_.head; }
+  protocol::ByteBuffer& out() { return out_; }
   void error(int status, std::string_view message) {
     write_json_error(out_, status, message, options_);
   }
@@ -92,11 +103,37 @@ void put_route(const Request& request, ApiContext& ctx, Responder& respond) {
     return respond.error(400, problem);
   }
   const std::array<std::string_view, 3> args{"PUT", put.key, put.value};
-  const std::string_view reply = run_command(ctx, args);
-  if (reply.starts_with("+")) return respond.json(kPutDone);
+  const protocol::ReplyRecorder& reply = run_command(ctx, args);
+  if (is(reply, protocol::ReplyType::kSimple)) return respond.json(kPutDone);
   // -OOM: the entry cannot fit even after eviction; anything else is a limit on the input.
-  respond.error(reply.starts_with("-OOM") ? 507 : 400, error_text(reply));
+  const std::string_view text = error_text(reply);
+  respond.error(text.starts_with("OOM") ? 507 : 400, text);
 }
+
+// Writes the whole 200 response for a found value, escaping the value from the cache
+// straight into the output while the shard's lock is held: the value's one copy.
+class FoundValueWriter final : public protocol::BulkConsumer {
+ public:
+  FoundValueWriter(Responder& respond, std::string_view key) : respond_(respond), key_(key) {}
+
+  void consume(std::string_view value) override {
+    static constexpr std::string_view kOpen = R"({"status":"OK","key":)";
+    static constexpr std::string_view kValue = R"(,"value":)";
+    respond_.json_head(kOpen.size() + json_string_size(key_) + kValue.size() +
+                       json_string_size(value) + 1);
+    if (respond_.head_only()) return;
+    protocol::ByteBuffer& out = respond_.out();
+    out.append(kOpen);
+    append_json_string(out, key_);
+    out.append(kValue);
+    append_json_string(out, value);
+    out.push_back('}');
+  }
+
+ private:
+  Responder& respond_;
+  std::string_view key_;
+};
 
 void get_route(const Request& request, ApiContext& ctx, Responder& respond) {
   if (!respond.reads()) return respond.method_not_allowed("GET, HEAD");
@@ -110,18 +147,10 @@ void get_route(const Request& request, ApiContext& ctx, Responder& respond) {
       break;
   }
   const std::array<std::string_view, 2> args{"GET", state.key};
-  const std::string_view reply = run_command(ctx, args);
-  if (reply.starts_with("$-1")) return respond.json(kNotFound);
-  if (!reply.starts_with("$")) return respond.error(400, error_text(reply));
-  const std::size_t header_end = reply.find('\r');
-  std::size_t length = 0;
-  std::from_chars(reply.data() + 1, reply.data() + header_end, length);
-  state.body.assign(R"({"status":"OK","key":)");
-  append_json_string(state.body, state.key);
-  state.body += R"(,"value":)";
-  append_json_string(state.body, reply.substr(header_end + 2, length));
-  state.body += '}';
-  respond.json(state.body);
+  FoundValueWriter writer(respond, state.key);
+  const protocol::ReplyRecorder& reply = run_command(ctx, args, &writer);
+  if (is(reply, protocol::ReplyType::kNull)) return respond.json(kNotFound);
+  if (!is(reply, protocol::ReplyType::kBulk)) return respond.error(400, error_text(reply));
 }
 
 void health_route(const Request&, ApiContext&, Responder& respond) {
@@ -132,7 +161,7 @@ void health_route(const Request&, ApiContext&, Responder& respond) {
 void metrics_route(const Request&, ApiContext& ctx, Responder& respond) {
   if (!respond.reads()) return respond.method_not_allowed("GET, HEAD");
   std::string& body = scratch().body;
-  write_metrics(ctx.server, body);
+  write_metrics(ctx.service, body);
   respond.send(200, kPrometheusText, body);
 }
 
@@ -151,7 +180,8 @@ constexpr std::array<Route, 4> kRoutes{{
 // HTTP is stateless, so each request proves itself. The client is marked accordingly, so the
 // dispatcher's NOAUTH check guards the commands the routes run as well.
 bool authorize(const Request& request, ApiContext& ctx, Responder& respond) {
-  const std::string_view problem = authorization_problem(request, ctx.server);
+  const std::string_view problem =
+      authorization_problem(request, ctx.service.core().authentication);
   ctx.client.authenticated = problem.empty();
   if (!problem.empty()) respond.error(401, problem);
   return problem.empty();
@@ -160,12 +190,12 @@ bool authorize(const Request& request, ApiContext& ctx, Responder& respond) {
 }  // namespace
 
 std::string_view authorization_problem(const Request& request,
-                                       const commands::ServerState& server) {
-  if (!server.auth_required() || request.path == "/health") return {};
+                                       const core::Authentication& authentication) {
+  if (!authentication.required() || request.path == "/health") return {};
   constexpr std::string_view kBearer = "Bearer ";
   if (request.authorization.empty()) return commands::replies::kNoAuth;
   if (!request.authorization.starts_with(kBearer) ||
-      !server.password_matches(request.authorization.substr(kBearer.size()))) {
+      !authentication.matches(request.authorization.substr(kBearer.size()))) {
     return commands::replies::kWrongPass;
   }
   return {};

@@ -53,29 +53,65 @@ std::size_t utf8_sequence_length(std::string_view bytes, std::size_t i) {
   return length;
 }
 
-void append_escaped_control(std::string& out, unsigned char c) {
+// Counts what the encoder would append, for a Content-Length written before the body.
+struct SizeCounter {
+  std::size_t size = 0;
+  void push_back(char) { ++size; }
+  void append(std::string_view bytes) { size += bytes.size(); }
+};
+
+template <class Out>
+void append_escaped_control(Out& out, unsigned char c) {
   static constexpr char kHex[] = "0123456789abcdef";
   switch (c) {
     case '\n':
-      out += "\\n";
+      out.append("\\n");
       return;
     case '\r':
-      out += "\\r";
+      out.append("\\r");
       return;
     case '\t':
-      out += "\\t";
+      out.append("\\t");
       return;
     case '\b':
-      out += "\\b";
+      out.append("\\b");
       return;
     case '\f':
-      out += "\\f";
+      out.append("\\f");
       return;
     default:
-      out += "\\u00";
-      out += kHex[c >> 4];
-      out += kHex[c & 0xF];
+      out.append("\\u00");
+      out.push_back(kHex[c >> 4]);
+      out.push_back(kHex[c & 0xF]);
   }
+}
+
+// Out: anything with push_back(char) and append(std::string_view).
+template <class Out>
+void encode_json_string(Out& out, std::string_view bytes) {
+  out.push_back('"');
+  std::size_t i = 0;
+  while (i < bytes.size()) {
+    const auto c = static_cast<unsigned char>(bytes[i]);
+    if (c == '"' || c == '\\') {
+      out.push_back('\\');
+      out.push_back(static_cast<char>(c));
+      ++i;
+    } else if (c < 0x20) {
+      append_escaped_control(out, c);
+      ++i;
+    } else if (c < 0x80) {
+      out.push_back(static_cast<char>(c));
+      ++i;
+    } else if (const std::size_t length = utf8_sequence_length(bytes, i); length != 0) {
+      out.append(bytes.substr(i, length));
+      i += length;
+    } else {
+      out.append("\\ufffd");
+      ++i;
+    }
+  }
+  out.push_back('"');
 }
 
 }  // namespace
@@ -112,29 +148,17 @@ std::string_view parse_put_body(std::string_view body, PutBody& out) {
 }
 
 void append_json_string(std::string& out, std::string_view bytes) {
-  out += '"';
-  std::size_t i = 0;
-  while (i < bytes.size()) {
-    const auto c = static_cast<unsigned char>(bytes[i]);
-    if (c == '"' || c == '\\') {
-      out += '\\';
-      out += static_cast<char>(c);
-      ++i;
-    } else if (c < 0x20) {
-      append_escaped_control(out, c);
-      ++i;
-    } else if (c < 0x80) {
-      out += static_cast<char>(c);
-      ++i;
-    } else if (const std::size_t length = utf8_sequence_length(bytes, i); length != 0) {
-      out.append(bytes.substr(i, length));
-      i += length;
-    } else {
-      out += "\\ufffd";
-      ++i;
-    }
-  }
-  out += '"';
+  encode_json_string(out, bytes);
+}
+
+void append_json_string(protocol::ByteBuffer& out, std::string_view bytes) {
+  encode_json_string(out, bytes);
+}
+
+std::size_t json_string_size(std::string_view bytes) {
+  SizeCounter counter;
+  encode_json_string(counter, bytes);
+  return counter.size;
 }
 
 }  // namespace respcache::http

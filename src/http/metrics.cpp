@@ -28,7 +28,7 @@ void single(std::string& out, std::string_view name, std::string_view type, std:
   line(out, "respcache_{} {}", name, value);
 }
 
-void write_commands(const commands::ServerState::Totals& totals, std::string& out) {
+void write_commands(const core::Totals& totals, std::string& out) {
   const auto table = commands::all_commands();
   family(out, "commands_processed_total", "counter", "Commands executed, by command.");
   for (std::size_t c = 0; c < table.size(); ++c) {
@@ -38,10 +38,10 @@ void write_commands(const commands::ServerState::Totals& totals, std::string& ou
   family(out, "command_duration_seconds", "histogram",
          "Time spent executing commands (RESP and HTTP alike).");
   std::uint64_t cumulative = 0;
-  for (std::size_t b = 0; b < commands::kLatencyBucketsUs.size(); ++b) {
+  for (std::size_t b = 0; b < core::kLatencyBucketsUs.size(); ++b) {
     cumulative += totals.latency_buckets[b];
     line(out, "respcache_command_duration_seconds_bucket{{le=\"{}\"}} {}",
-         static_cast<double>(commands::kLatencyBucketsUs[b]) / 1e6, cumulative);
+         static_cast<double>(core::kLatencyBucketsUs[b]) / 1e6, cumulative);
   }
   cumulative += totals.latency_buckets.back();
   line(out, "respcache_command_duration_seconds_bucket{{le=\"+Inf\"}} {}", cumulative);
@@ -53,10 +53,11 @@ void write_commands(const commands::ServerState::Totals& totals, std::string& ou
 
 }  // namespace
 
-void write_metrics(commands::ServerState& server, std::string& out) {
+void write_metrics(const commands::Service& service, std::string& out) {
   out.clear();
-  const commands::ServerState::Totals totals = server.totals();
-  const storage::CacheStats cache = server.cache().stats();
+  const core::ServerCore& server = service.core();
+  const core::Totals totals = service.totals();
+  const storage::CacheStats cache = service.cache_stats();
   const auto uptime = std::chrono::duration_cast<std::chrono::seconds>(
       std::chrono::steady_clock::now() - server.started());
 
@@ -75,13 +76,14 @@ void write_metrics(commands::ServerState& server, std::string& out) {
          cache.used_memory);
   single(out, "max_memory_bytes", "gauge", "The memory budget (maxmemory).", cache.max_memory);
 
-  const std::int64_t connected = server.connected_clients.load(std::memory_order_relaxed);
-  const std::int64_t http = server.http_clients.load(std::memory_order_relaxed);
+  const std::int64_t connected =
+      server.statistics.connected_clients.load(std::memory_order_relaxed);
+  const std::int64_t http = server.statistics.http_clients.load(std::memory_order_relaxed);
   family(out, "connected_clients", "gauge", "Open client connections, by protocol.");
   line(out, "respcache_connected_clients{{protocol=\"resp\"}} {}", connected - http);
   line(out, "respcache_connected_clients{{protocol=\"http\"}} {}", http);
   single(out, "connections_received_total", "counter", "Connections accepted.",
-         server.total_connections_received.load(std::memory_order_relaxed));
+         server.statistics.total_connections_received.load(std::memory_order_relaxed));
   single(out, "net_input_bytes_total", "counter", "Bytes read from clients.",
          totals.net_input_bytes);
   single(out, "net_output_bytes_total", "counter", "Bytes written to clients.",

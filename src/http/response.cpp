@@ -40,12 +40,12 @@ std::string_view reason_phrase(int status) {
 
 }  // namespace
 
-void write_response(protocol::ByteBuffer& out, int status, std::string_view content_type,
-                    std::string_view body, const ResponseOptions& options) {
+void write_response_head(protocol::ByteBuffer& out, int status, std::string_view content_type,
+                         std::size_t content_length, const ResponseOptions& options) {
   char header[512];
   auto* end = fmt::format_to_n(header, sizeof(header),
                                "HTTP/1.1 {} {}\r\nContent-Type: {}\r\nContent-Length: {}\r\n",
-                               status, reason_phrase(status), content_type, body.size())
+                               status, reason_phrase(status), content_type, content_length)
                   .out;
   out.append(header, static_cast<std::size_t>(end - header));
   if (!options.allow.empty()) {
@@ -59,6 +59,11 @@ void write_response(protocol::ByteBuffer& out, int status, std::string_view cont
     out.append("Connection: keep-alive\r\n");
   }
   out.append("\r\n");
+}
+
+void write_response(protocol::ByteBuffer& out, int status, std::string_view content_type,
+                    std::string_view body, const ResponseOptions& options) {
+  write_response_head(out, status, content_type, body.size(), options);
   if (!options.head) out.append(body);
 }
 

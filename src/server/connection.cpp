@@ -42,7 +42,7 @@ void Connection::start() {
 // that vanished without a FIN or RST frees its slot within about twice `idle`.
 void Connection::set_socket_options(std::error_code& ec) {
   socket_.set_option(asio::ip::tcp::no_delay(true), ec);
-  const unsigned idle = worker_.state().config().tcp_keepalive;
+  const unsigned idle = worker_.core().settings.startup().tcp_keepalive;
   if (idle > 0) {
     socket_.set_option(asio::socket_base::keep_alive(true), ec);
     const int fd = socket_.native_handle();
@@ -57,7 +57,7 @@ void Connection::set_socket_options(std::error_code& ec) {
 }
 
 void Connection::touch() {
-  last_interaction_ms_.store(worker_.state().coarse_now_ms.load(std::memory_order_relaxed),
+  last_interaction_ms_.store(worker_.core().clock.now_ms(),
                              std::memory_order_relaxed);
 }
 
@@ -121,12 +121,12 @@ bool Connection::execute_buffered() {
   if (!session_) {  // the first bytes decide the protocol, once
     const Protocol protocol = detect_protocol(in_.view());
     if (protocol == Protocol::kUndecided) return false;
-    session_ = make_session(protocol, worker_.state());
+    session_ = make_session(protocol, worker_.service());
   }
   if (out_.capacity() == 0) out_ = worker_.buffers().acquire();
   // Replies are written out at kOutputHighWater, so only one large reply can take the output
   // past it: this limit is what stops an MGET of many large values from taking gigabytes.
-  out_.set_size_limit(worker_.state().config().client_output_buffer_limit);
+  out_.set_size_limit(worker_.core().settings.startup().client_output_buffer_limit);
   const Session::Result result =
       session_->on_input(in_.readable(), out_, kOutputHighWater, worker_.stats());
   in_.consume(result.consumed);
@@ -136,7 +136,7 @@ bool Connection::execute_buffered() {
 
 Connection::ReadOutcome Connection::read_once() {
   if (in_.capacity() == 0) in_ = worker_.buffers().acquire();
-  const std::size_t limit = worker_.state().query_buffer_limit.load(std::memory_order_relaxed);
+  const std::size_t limit = worker_.core().settings.query_buffer_limit();
   if (in_.size() >= limit) {
     spdlog::warn("closing client {}: unparsed input reached client-query-buffer-limit ({} bytes)",
                  fmt::ptr(this), limit);
@@ -153,7 +153,7 @@ Connection::ReadOutcome Connection::read_once() {
   if (ec) return ReadOutcome::kClosed;
   in_.commit(n);
   touch();
-  commands::bump(worker_.stats().net_input_bytes, n);
+  core::bump(worker_.stats().net_input_bytes, n);
   return n < space.size() ? ReadOutcome::kDrained : ReadOutcome::kMore;
 }
 
@@ -167,7 +167,7 @@ Connection::FlushOutcome Connection::flush_now() {
     if (ec) return FlushOutcome::kFailed;
     out_.consume(n);
     touch();
-    commands::bump(worker_.stats().net_output_bytes, n);
+    core::bump(worker_.stats().net_output_bytes, n);
   }
   worker_.buffers().release(out_);
   return FlushOutcome::kDone;

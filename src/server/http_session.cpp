@@ -18,13 +18,15 @@ http::RequestLimits http_limits_from(const config::Config& config) {
   return limits;
 }
 
-HttpSession::HttpSession(commands::ServerState& server)
-    : server_(server), parser_(http_limits_from(server.config())) {
-  client_.id = server.next_client_id();
-  server_.http_clients.fetch_add(1, std::memory_order_relaxed);
+HttpSession::HttpSession(commands::Service& service)
+    : service_(service), parser_(http_limits_from(service.core().settings.startup())) {
+  service_.open_client(client_);
+  service_.core().statistics.http_clients.fetch_add(1, std::memory_order_relaxed);
 }
 
-HttpSession::~HttpSession() { server_.http_clients.fetch_sub(1, std::memory_order_relaxed); }
+HttpSession::~HttpSession() {
+  service_.core().statistics.http_clients.fetch_sub(1, std::memory_order_relaxed);
+}
 
 // Answers with a JSON error and closes: for framing errors and refused requests, after which
 // the rest of the input cannot be trusted to be framed.
@@ -37,7 +39,7 @@ Session::Result HttpSession::refuse(int status, std::string_view message, std::s
 }
 
 Session::Result HttpSession::on_input(std::span<char> input, protocol::ByteBuffer& out,
-                                      std::size_t output_limit, commands::WorkerStats& stats) {
+                                      std::size_t output_limit, core::WorkerStats& stats) {
   Result result;
   while (out.size() < output_limit) {
     const http::ParseResult parsed = parser_.parse(input.subspan(result.consumed));
@@ -46,7 +48,8 @@ Session::Result HttpSession::on_input(std::span<char> input, protocol::ByteBuffe
         // With a password set, a request without it is refused before its body is read,
         // so an anonymous peer cannot make the server buffer a large body.
         if (parsed.headers_ready) {
-          const std::string_view problem = http::authorization_problem(parser_.request(), server_);
+          const std::string_view problem =
+              http::authorization_problem(parser_.request(), service_.core().authentication);
           if (!problem.empty()) return refuse(401, problem, input.size(), out);
         }
         if (parsed.send_continue) out.append("HTTP/1.1 100 Continue\r\n\r\n");
@@ -54,7 +57,7 @@ Session::Result HttpSession::on_input(std::span<char> input, protocol::ByteBuffe
       case http::ParseStatus::kError:
         return refuse(parsed.error_status, parsed.error_message, input.size(), out);
       case http::ParseStatus::kRequest: {
-        http::ApiContext ctx{server_, client_, stats};
+        http::ApiContext ctx{service_, client_, stats};
         const std::size_t response_start = out.size();
         const bool close = http::handle_request(parser_.request(), ctx, out);
         result.consumed += parsed.consumed;
@@ -62,7 +65,7 @@ Session::Result HttpSession::on_input(std::span<char> input, protocol::ByteBuffe
           spdlog::warn(
               "closing HTTP client id={}: a response would take its output past "
               "client-output-buffer-limit ({} bytes)",
-              client_.id, server_.config().client_output_buffer_limit);
+              client_.id, service_.core().settings.startup().client_output_buffer_limit);
           out.truncate(response_start);
           out.remove_size_limit();
           http::ResponseOptions options;

@@ -27,9 +27,9 @@ Protocol detect_protocol(std::string_view first_bytes) {
   return maybe_http ? Protocol::kUndecided : Protocol::kResp;
 }
 
-std::unique_ptr<Session> make_session(Protocol protocol, commands::ServerState& server) {
-  if (protocol == Protocol::kHttp) return std::make_unique<HttpSession>(server);
-  return std::make_unique<RespSession>(server);
+std::unique_ptr<Session> make_session(Protocol protocol, commands::Service& service) {
+  if (protocol == Protocol::kHttp) return std::make_unique<HttpSession>(service);
+  return std::make_unique<RespSession>(service);
 }
 
 }  // namespace respcache::server

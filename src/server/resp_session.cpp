@@ -4,8 +4,8 @@
 
 #include <algorithm>
 
-#include "respcache/commands/dispatcher.hpp"
 #include "respcache/commands/replies.hpp"
+#include "respcache/protocol/resp_encoder.hpp"
 
 namespace respcache::server {
 namespace {
@@ -23,33 +23,35 @@ protocol::ParserLimits limits_from(const config::Config& config) {
 
 }  // namespace
 
-RespSession::RespSession(commands::ServerState& server)
-    : server_(server), parser_(limits_from(server.config())) {
-  client_.id = server.next_client_id();
-  client_.authenticated = !server.auth_required();
+RespSession::RespSession(commands::Service& service)
+    : service_(service), parser_(limits_from(service.core().settings.startup())) {
+  service_.open_client(client_);
 }
 
 Session::Result RespSession::on_input(std::span<char> input, protocol::ByteBuffer& out,
-                                      std::size_t output_limit, commands::WorkerStats& stats) {
-  protocol::ReplyWriter reply(out);
+                                      std::size_t output_limit, core::WorkerStats& stats) {
+  protocol::RespEncoder reply(out, client_.protocol);
   Result result;
   while (out.size() < output_limit) {
     // Checked before every command, so an AUTH lifts the limits for the next one.
-    parser_.set_unauthenticated(!client_.authenticated && server_.auth_required());
+    parser_.set_unauthenticated(!client_.authenticated &&
+                                service_.core().authentication.required());
     const protocol::ParseResult parsed = parser_.parse(input.subspan(result.consumed));
     result.consumed += parsed.consumed;
     switch (parsed.status) {
       case protocol::ParseStatus::kNeedMore:
         return result;
       case protocol::ParseStatus::kCommand: {
-        commands::CommandContext ctx{parser_.args(), client_, server_, stats, reply};
         const std::size_t reply_start = out.size();
-        commands::execute(ctx);
+        service_.execute(client_, parser_.args(), reply, stats);
+        // HELLO may have switched the protocol for the next reply.
+        reply.set_protocol(client_.protocol);
         if (out.overflowed()) {
           spdlog::warn(
               "closing client id={}: the reply to {:.32} would take its output past "
               "client-output-buffer-limit ({} bytes)",
-              client_.id, parser_.args()[0], server_.config().client_output_buffer_limit);
+              client_.id, parser_.args()[0],
+              service_.core().settings.startup().client_output_buffer_limit);
           out.truncate(reply_start);
           result.close = true;
           return result;

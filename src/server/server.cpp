@@ -14,28 +14,27 @@
 namespace respcache::server {
 namespace {
 
-constexpr auto kPeriodicInterval = std::chrono::milliseconds(100);
 constexpr auto kAcceptRetryDelay = std::chrono::milliseconds(100);
-// Entries sampled per shard by each active-expiry pass.
-constexpr std::size_t kExpirySamplesPerShard = 20;
-// Idle clients (--timeout) are looked for once per this many periodic ticks (1 s).
-constexpr unsigned kTicksPerIdleSweep = 10;
+// How often clients idle past --timeout are looked for.
+constexpr auto kIdleSweepInterval = std::chrono::seconds(1);
 
 }  // namespace
 
-Server::Server(commands::ServerState& state)
-    : state_(state),
+Server::Server(commands::Service& service)
+    : service_(service),
+      core_(service.core()),
       io_(1),
       acceptor_(io_),
       signals_(io_, SIGINT, SIGTERM),
-      periodic_(io_),
+      idle_sweep_(io_),
       accept_retry_(io_) {
-  const std::size_t threads = state.config().threads;
-  if (state.config().io_model == "shared") {
-    workers_.push_back(std::make_unique<Worker>(0, threads, state));
+  const config::Config& config = core_.settings.startup();
+  const std::size_t threads = config.threads;
+  if (config.io_model == "shared") {
+    workers_.push_back(std::make_unique<Worker>(0, threads, service));
   } else {
     for (std::size_t i = 0; i < threads; ++i) {
-      workers_.push_back(std::make_unique<Worker>(i, 1, state));
+      workers_.push_back(std::make_unique<Worker>(i, 1, service));
     }
   }
 }
@@ -43,7 +42,7 @@ Server::Server(commands::ServerState& state)
 Server::~Server() = default;
 
 void Server::listen() {
-  const config::Config& config = state_.config();
+  const config::Config& config = core_.settings.startup();
   const asio::ip::tcp::endpoint endpoint(asio::ip::make_address(config.bind), config.port);
   acceptor_.open(endpoint.protocol());
   acceptor_.set_option(asio::ip::tcp::acceptor::reuse_address(true));
@@ -69,7 +68,7 @@ void Server::run() {
     spdlog::info("received {}, shutting down", signal == SIGINT ? "SIGINT" : "SIGTERM");
     begin_shutdown();
   });
-  schedule_periodic();
+  schedule_idle_sweep();
   accept_next();
   io_.run();
   wait_for_workers();
@@ -92,8 +91,8 @@ void Server::accept_next() {
                              accept_failing_ = false;
                              spdlog::info("accepting connections again");
                            }
-                           state_.total_connections_received.fetch_add(1,
-                                                                       std::memory_order_relaxed);
+                           core_.statistics.total_connections_received.fetch_add(
+                               1, std::memory_order_relaxed);
                            admit(worker, std::move(socket));
                            accept_next();
                          });
@@ -102,9 +101,9 @@ void Server::accept_next() {
 // Over --maxclients the client is told so, as Redis tells it, and closed. connected_clients
 // is counted here, on the accepting thread, so a burst of connections cannot overshoot.
 void Server::admit(Worker& worker, asio::ip::tcp::socket socket) {
-  const auto max_clients = static_cast<std::int64_t>(state_.config().max_clients);
-  if (state_.connected_clients.load(std::memory_order_relaxed) >= max_clients) {
-    state_.rejected_connections.fetch_add(1, std::memory_order_relaxed);
+  const auto max_clients = static_cast<std::int64_t>(core_.settings.startup().max_clients);
+  if (core_.statistics.connected_clients.load(std::memory_order_relaxed) >= max_clients) {
+    core_.statistics.rejected_connections.fetch_add(1, std::memory_order_relaxed);
     std::error_code ec;
     socket.non_blocking(true, ec);
     // A fresh socket's send buffer is empty, so this short write completes or fails at once.
@@ -113,7 +112,7 @@ void Server::admit(Worker& worker, asio::ip::tcp::socket socket) {
     socket.close(ec);
     return;
   }
-  state_.connected_clients.fetch_add(1, std::memory_order_relaxed);
+  core_.statistics.connected_clients.fetch_add(1, std::memory_order_relaxed);
   worker.adopt(std::move(socket));
 }
 
@@ -134,25 +133,19 @@ void Server::on_accept_error(const std::error_code& ec) {
   });
 }
 
-void Server::schedule_periodic() {
-  periodic_.expires_after(kPeriodicInterval);
-  periodic_.async_wait([this](const std::error_code& ec) {
+void Server::schedule_idle_sweep() {
+  idle_sweep_.expires_after(kIdleSweepInterval);
+  idle_sweep_.async_wait([this](const std::error_code& ec) {
     if (ec || stopping_) return;
-    state_.tick_clock();
-    state_.sample_ops();
-    if (++ticks_ % kTicksPerIdleSweep == 0) close_idle_clients();
-    state_.cache().expire_some(kExpirySamplesPerShard);
-    // Connection buffers can grow without any write to trigger eviction; catch up here.
-    state_.cache().enforce_budget();
-    schedule_periodic();
+    close_idle_clients();
+    schedule_idle_sweep();
   });
 }
 
 void Server::close_idle_clients() {
-  const std::uint64_t timeout = state_.timeout_seconds.load(std::memory_order_relaxed);
+  const std::uint64_t timeout = core_.settings.timeout_seconds();
   if (timeout == 0) return;
-  const std::int64_t cutoff = state_.coarse_now_ms.load(std::memory_order_relaxed) -
-                              static_cast<std::int64_t>(timeout) * 1000;
+  const std::int64_t cutoff = core_.clock.now_ms() - static_cast<std::int64_t>(timeout) * 1000;
   for (auto& worker : workers_) worker->close_idle_since(cutoff);
 }
 
@@ -160,7 +153,7 @@ void Server::begin_shutdown() {
   stopping_ = true;
   std::error_code ec;
   acceptor_.close(ec);
-  periodic_.cancel();
+  idle_sweep_.cancel();
   accept_retry_.cancel();
   signals_.cancel(ec);
   for (auto& worker : workers_) worker->begin_shutdown();

@@ -16,18 +16,18 @@ constexpr std::size_t kMaxPooledBuffers = 1024;
 
 // Which of its worker's pools and counters the running thread uses.
 thread_local std::size_t t_slot = 0;
-thread_local commands::WorkerStats* t_stats = nullptr;
+thread_local core::WorkerStats* t_stats = nullptr;
 
 }  // namespace
 
-Worker::Worker(std::size_t first_thread, std::size_t threads, commands::ServerState& state)
+Worker::Worker(std::size_t first_thread, std::size_t threads, commands::Service& service)
     : first_thread_(first_thread),
       thread_count_(threads),
-      state_(state),
+      service_(service),
       io_(static_cast<int>(threads)) {
   pools_.reserve(threads);
   for (std::size_t i = 0; i < threads; ++i)
-    pools_.emplace_back(kPooledBufferSize, kMaxPooledBuffers, &state.buffer_bytes);
+    pools_.emplace_back(kPooledBufferSize, kMaxPooledBuffers, &service.core().buffer_bytes);
 }
 
 Worker::~Worker() { join(); }
@@ -39,7 +39,7 @@ asio::any_io_executor Worker::executor_for_new_socket() {
 
 BufferPool& Worker::buffers() { return pools_[t_slot]; }
 
-commands::WorkerStats& Worker::stats() { return *t_stats; }
+core::WorkerStats& Worker::stats() { return *t_stats; }
 
 void Worker::start() {
   work_.emplace(asio::make_work_guard(io_));
@@ -51,7 +51,7 @@ void Worker::start() {
 
 void Worker::run_thread(std::size_t slot) {
   t_slot = slot;
-  t_stats = &state_.worker_stats(first_thread_ + slot);
+  t_stats = &service_.core().statistics.worker(first_thread_ + slot);
   try {
     io_.run();
   } catch (const std::exception& e) {
@@ -69,7 +69,7 @@ void Worker::adopt(asio::ip::tcp::socket socket) {
   const asio::any_io_executor executor = socket.get_executor();
   asio::post(executor, [this, socket = std::move(socket)]() mutable {
     if (shutting_down_) {  // the socket closes as it goes out of scope
-      state_.connected_clients.fetch_sub(1, std::memory_order_relaxed);
+      service_.core().statistics.connected_clients.fetch_sub(1, std::memory_order_relaxed);
       return;
     }
     auto connection = std::make_shared<Connection>(std::move(socket), *this);
@@ -85,7 +85,7 @@ void Worker::forget(Connection* connection) {
   // Called by the connection itself when it closes.
   std::lock_guard lock(connections_mutex_);
   if (connections_.erase(connection) != 0) {
-    state_.connected_clients.fetch_sub(1, std::memory_order_relaxed);
+    service_.core().statistics.connected_clients.fetch_sub(1, std::memory_order_relaxed);
   }
 }
 

@@ -7,7 +7,8 @@
 #include <cstdint>
 #include <string>
 
-#include "respcache/commands/server_state.hpp"
+#include "respcache/commands/service.hpp"
+#include "respcache/core/server_core.hpp"
 #include "respcache/config/config.hpp"
 #include "respcache/protocol/byte_buffer.hpp"
 #include "respcache/storage/cache.hpp"
@@ -28,15 +29,17 @@ int feed_session(const std::uint8_t* data, std::size_t size) {
   options.initial_capacity = 16;
   options.clock = &clock;
   storage::Cache cache(options);
-  commands::ServerState state(config, cache);
-  SessionType session(state);
+  core::ServerCore core(config);
+  cache.count_in_budget(&core.buffer_bytes);
+  commands::Service service(core, cache);
+  SessionType session(service);
 
   std::string input(reinterpret_cast<const char*>(data), size);
   protocol::ByteBuffer out(1024);
   std::size_t offset = 0;
   while (offset < input.size()) {
     const auto result = session.on_input({input.data() + offset, input.size() - offset}, out, 4096,
-                                         state.worker_stats(0));
+                                         core.statistics.worker(0));
     offset += result.consumed;
     out.clear();
     clock.advance(7);

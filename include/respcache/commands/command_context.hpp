@@ -4,8 +4,9 @@
 #include <string_view>
 
 #include "respcache/commands/client_state.hpp"
-#include "respcache/commands/server_state.hpp"
-#include "respcache/protocol/reply_writer.hpp"
+#include "respcache/core/server_core.hpp"
+#include "respcache/protocol/reply_builder.hpp"
+#include "respcache/storage/cache.hpp"
 
 namespace respcache::commands {
 
@@ -14,11 +15,15 @@ namespace respcache::commands {
 struct CommandContext {
   std::span<const std::string_view> args;
   ClientState& client;
-  ServerState& server;
-  WorkerStats& stats;
-  protocol::ReplyWriter& reply;
+  core::ServerCore& core;
+  storage::Cache& cache_ref;
+  core::WorkerStats& stats;
+  protocol::ReplyBuilder& reply;
 
-  storage::Cache& cache() { return server.cache(); }
+  storage::Cache& cache() { return cache_ref; }
+  const config::Config& config() const { return core.settings.startup(); }
+  core::Settings& settings() { return core.settings; }
+  core::Authentication& auth() { return core.authentication; }
   std::size_t argc() const { return args.size(); }
 };
 

@@ -5,7 +5,7 @@
 #include <string_view>
 
 #include "respcache/protocol/parse_error.hpp"
-#include "respcache/protocol/reply_writer.hpp"
+#include "respcache/protocol/reply_builder.hpp"
 
 /// Every error text respcache sends, in one place. Where Redis 7.0 has a text for the same
 /// situation it is used word for word, because clients match on it.
@@ -38,17 +38,17 @@ inline constexpr std::string_view kMaxClients = "ERR max number of clients reach
 inline constexpr std::string_view kBadClientName =
     "ERR Client names cannot contain spaces, newlines or special characters.";
 
-void wrong_arity(protocol::ReplyWriter& reply, std::string_view command);
-void unknown_command(protocol::ReplyWriter& reply, std::span<const std::string_view> args);
+void wrong_arity(protocol::ReplyBuilder& reply, std::string_view command);
+void unknown_command(protocol::ReplyBuilder& reply, std::span<const std::string_view> args);
 /// "unknown subcommand 'x'. Try CMD HELP." for container commands like CLIENT.
-void unknown_subcommand(protocol::ReplyWriter& reply, std::string_view command,
+void unknown_subcommand(protocol::ReplyBuilder& reply, std::string_view command,
                         std::string_view subcommand);
-void invalid_expire_time(protocol::ReplyWriter& reply, std::string_view command);
-void key_too_large(protocol::ReplyWriter& reply, std::size_t limit);
-void value_too_large(protocol::ReplyWriter& reply, std::size_t limit);
+void invalid_expire_time(protocol::ReplyBuilder& reply, std::string_view command);
+void key_too_large(protocol::ReplyBuilder& reply, std::size_t limit);
+void value_too_large(protocol::ReplyBuilder& reply, std::size_t limit);
 /// The parser dropped an argument above the buffered-argument limit.
-void argument_too_large(protocol::ReplyWriter& reply, std::size_t limit);
+void argument_too_large(protocol::ReplyBuilder& reply, std::size_t limit);
 /// "-ERR Protocol error: ..." before the connection is closed.
-void protocol_error(protocol::ReplyWriter& reply, protocol::ParseError error, char unexpected);
+void protocol_error(protocol::ReplyBuilder& reply, protocol::ParseError error, char unexpected);
 
 }  // namespace respcache::commands::replies

@@ -3,6 +3,8 @@
 #include <string>
 #include <string_view>
 
+#include "respcache/protocol/byte_buffer.hpp"
+
 namespace respcache::http {
 
 /// The two fields of a `POST /put` body: {"key": "...", "value": "..."}.
@@ -23,5 +25,8 @@ std::string_view parse_put_body(std::string_view body, PutBody& out);
 /// valid UTF-8 (values written over RESP may be any bytes) becomes U+FFFD, so the output is
 /// always valid JSON.
 void append_json_string(std::string& out, std::string_view bytes);
+void append_json_string(protocol::ByteBuffer& out, std::string_view bytes);
+/// The bytes append_json_string would append.
+std::size_t json_string_size(std::string_view bytes);
 
 }  // namespace respcache::http

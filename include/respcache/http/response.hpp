@@ -17,6 +17,12 @@ struct ResponseOptions {
   std::string_view allow;          ///< the Allow header of a 405
 };
 
+/// Appends an HTTP/1.1 status line and headers for a body of `content_length` bytes; the
+/// caller appends the body itself unless options.head. For a body written straight from
+/// its source (a cached value), with no copy in between.
+void write_response_head(protocol::ByteBuffer& out, int status, std::string_view content_type,
+                         std::size_t content_length, const ResponseOptions& options = {});
+
 /// Appends one complete HTTP/1.1 response to `out`.
 void write_response(protocol::ByteBuffer& out, int status, std::string_view content_type,
                     std::string_view body, const ResponseOptions& options = {});

@@ -34,7 +34,7 @@ class Connection : public std::enable_shared_from_this<Connection> {
   asio::any_io_executor executor() { return socket_.get_executor(); }
   /// Graceful stop: answer what has been read, flush, close. Called on the worker's thread.
   void begin_shutdown();
-  /// When the client last sent or took bytes, in ServerState::coarse_now_ms. Any thread.
+  /// When the client last sent or took bytes, in core::CoarseClock::now_ms. Any thread.
   std::int64_t last_interaction_ms() const {
     return last_interaction_ms_.load(std::memory_order_relaxed);
   }

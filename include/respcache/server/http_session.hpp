@@ -1,7 +1,7 @@
 #pragma once
 
 #include "respcache/commands/client_state.hpp"
-#include "respcache/commands/server_state.hpp"
+#include "respcache/commands/service.hpp"
 #include "respcache/http/request_parser.hpp"
 #include "respcache/server/session.hpp"
 
@@ -12,19 +12,19 @@ namespace respcache::server {
 /// and closes the connection.
 class HttpSession final : public Session {
  public:
-  explicit HttpSession(commands::ServerState& server);
+  explicit HttpSession(commands::Service& service);
   ~HttpSession() override;
   HttpSession(const HttpSession&) = delete;
   HttpSession& operator=(const HttpSession&) = delete;
 
   Result on_input(std::span<char> input, protocol::ByteBuffer& out, std::size_t output_limit,
-                  commands::WorkerStats& stats) override;
+                  core::WorkerStats& stats) override;
 
  private:
   static Result refuse(int status, std::string_view message, std::size_t input_size,
                        protocol::ByteBuffer& out);
 
-  commands::ServerState& server_;
+  commands::Service& service_;
   commands::ClientState client_;
   http::RequestParser parser_;
 };

@@ -3,7 +3,7 @@
 #include <memory>
 #include <string_view>
 
-#include "respcache/commands/server_state.hpp"
+#include "respcache/commands/service.hpp"
 #include "respcache/server/session.hpp"
 
 namespace respcache::server {
@@ -18,6 +18,6 @@ enum class Protocol { kUndecided, kResp, kHttp };
 Protocol detect_protocol(std::string_view first_bytes);
 
 /// The session for a decided protocol.
-std::unique_ptr<Session> make_session(Protocol protocol, commands::ServerState& server);
+std::unique_ptr<Session> make_session(Protocol protocol, commands::Service& service);
 
 }  // namespace respcache::server

@@ -8,17 +8,17 @@
 #include <memory>
 #include <vector>
 
-#include "respcache/commands/server_state.hpp"
+#include "respcache/commands/service.hpp"
 #include "respcache/server/worker.hpp"
 
 namespace respcache::server {
 
 /// The listening socket, the worker threads and the process's signals. The calling thread
-/// accepts connections and hands them to workers in turn; it also runs the periodic jobs
-/// (statistics sampling, active expiry).
+/// accepts connections and hands them to workers in turn, and once a second closes clients
+/// idle past --timeout. Cache upkeep is not the network's business: app's Maintenance does it.
 class Server {
  public:
-  explicit Server(commands::ServerState& state);
+  explicit Server(commands::Service& service);
   ~Server();
 
   /// Binds and listens; throws std::system_error if the address is unusable.
@@ -38,21 +38,21 @@ class Server {
   void on_accept_error(const std::error_code& ec);
   void admit(Worker& worker, asio::ip::tcp::socket socket);
   void close_idle_clients();
-  void schedule_periodic();
+  void schedule_idle_sweep();
   void begin_shutdown();
   void wait_for_workers();
 
-  commands::ServerState& state_;
+  commands::Service& service_;
+  core::ServerCore& core_;
   asio::io_context io_;
   asio::ip::tcp::acceptor acceptor_;
   asio::signal_set signals_;
-  asio::steady_timer periodic_;
+  asio::steady_timer idle_sweep_;
   asio::steady_timer accept_retry_;
   std::vector<std::unique_ptr<Worker>> workers_;
   std::size_t next_worker_ = 0;
   bool stopping_ = false;
   bool accept_failing_ = false;  // logged that accept fails; not yet that it works again
-  unsigned ticks_ = 0;
 };
 
 }  // namespace respcache::server

@@ -3,7 +3,7 @@
 #include <cstddef>
 #include <span>
 
-#include "respcache/commands/server_state.hpp"
+#include "respcache/core/statistics.hpp"
 #include "respcache/protocol/byte_buffer.hpp"
 
 namespace respcache::server {
@@ -28,7 +28,7 @@ class Session {
   /// reply leaves it overflowed(), the session drops that partial reply (truncate), logs, and
   /// returns close, so the replies before it are still sent.
   virtual Result on_input(std::span<char> input, protocol::ByteBuffer& out,
-                          std::size_t output_limit, commands::WorkerStats& stats) = 0;
+                          std::size_t output_limit, core::WorkerStats& stats) = 0;
 };
 
 }  // namespace respcache::server

@@ -12,7 +12,7 @@
 #include <unordered_map>
 #include <vector>
 
-#include "respcache/commands/server_state.hpp"
+#include "respcache/commands/service.hpp"
 #include "respcache/server/buffer_pool.hpp"
 
 namespace respcache::server {
@@ -30,7 +30,7 @@ class Worker {
  public:
   /// Threads [first_thread, first_thread + threads) of the server; their index selects the
   /// WorkerStats they write.
-  Worker(std::size_t first_thread, std::size_t threads, commands::ServerState& state);
+  Worker(std::size_t first_thread, std::size_t threads, commands::Service& service);
   ~Worker();
 
   asio::io_context& io() { return io_; }
@@ -44,7 +44,7 @@ class Worker {
   /// counted it in connected_clients. Thread-safe.
   void adopt(asio::ip::tcp::socket socket);
   /// Closes every connection that has not interacted since `cutoff_ms` (a value of
-  /// ServerState::coarse_now_ms). Thread-safe.
+  /// core::CoarseClock::now_ms). Thread-safe.
   void close_idle_since(std::int64_t cutoff_ms);
   /// Asks every connection to finish what it has read and close; the thread then ends.
   /// Thread-safe.
@@ -56,8 +56,9 @@ class Worker {
 
   /// The calling thread's buffer pool and counters (it must be one of this worker's).
   BufferPool& buffers();
-  commands::WorkerStats& stats();
-  commands::ServerState& state() { return state_; }
+  core::WorkerStats& stats();
+  commands::Service& service() { return service_; }
+  core::ServerCore& core() { return service_.core(); }
   void forget(Connection* connection);
 
  private:
@@ -65,7 +66,7 @@ class Worker {
 
   std::size_t first_thread_;
   std::size_t thread_count_;
-  commands::ServerState& state_;
+  commands::Service& service_;
   asio::io_context io_;
   std::optional<asio::executor_work_guard<asio::io_context::executor_type>> work_;
   std::vector<std::thread> threads_;

@@ -16,7 +16,8 @@
 #include <string>
 #include <thread>
 
-#include "respcache/commands/server_state.hpp"
+#include "respcache/commands/service.hpp"
+#include "respcache/core/server_core.hpp"
 #include "respcache/server/server.hpp"
 #include "respcache/storage/cache.hpp"
 
@@ -71,8 +72,10 @@ class AllocationTest : public ::testing::Test {
     options.max_memory = config_.max_memory;
     options.initial_capacity = 4096;
     cache_ = std::make_unique<storage::Cache>(options);
-    state_ = std::make_unique<commands::ServerState>(config_, *cache_);
-    server_ = std::make_unique<server::Server>(*state_);
+    core_ = std::make_unique<core::ServerCore>(config_);
+    cache_->count_in_budget(&core_->buffer_bytes);
+    service_ = std::make_unique<commands::Service>(*core_, *cache_);
+    server_ = std::make_unique<server::Server>(*service_);
     server_->listen();
     port_ = server_->port();
     thread_ = std::thread([this] { server_->run(); });
@@ -107,7 +110,8 @@ class AllocationTest : public ::testing::Test {
 
   config::Config config_;
   std::unique_ptr<storage::Cache> cache_;
-  std::unique_ptr<commands::ServerState> state_;
+  std::unique_ptr<core::ServerCore> core_;
+  std::unique_ptr<commands::Service> service_;
   std::unique_ptr<server::Server> server_;
   std::thread thread_;
   std::uint16_t port_ = 0;
@@ -151,7 +155,7 @@ TEST_F(AllocationTest, SteadyStateGetSetPutAllocateNothing) {
   const long allocations = g_allocations.load() - before;
 
   EXPECT_EQ(allocations, 0) << "allocations during " << kBatches * 16 << " requests";
-  EXPECT_GE(state_->totals().commands_processed, static_cast<std::uint64_t>(kBatches * 16));
+  EXPECT_GE(service_->totals().commands_processed, static_cast<std::uint64_t>(kBatches * 16));
 }
 
 // The HTTP API on a keep-alive connection: POST /put and GET /get through the request

@@ -1,0 +1,47 @@
+#pragma once
+
+#include <span>
+#include <string_view>
+
+#include "respcache/commands/client_state.hpp"
+#include "respcache/core/server_core.hpp"
+#include "respcache/protocol/reply_builder.hpp"
+#include "respcache/storage/cache.hpp"
+
+namespace respcache::commands {
+
+/// The one interface the network layer uses to run commands (as Dragonfly's
+/// ServiceInterface sits between its facade and its engine). Sessions parse requests and
+/// call execute(); they never see storage or a handler.
+class Service {
+ public:
+  Service(core::ServerCore& core, storage::Cache& cache) : core_(core), cache_(cache) {}
+
+  /// Starts the command layer's record of a new client: its id, and whether it must AUTH.
+  void open_client(ClientState& client);
+
+  /// Runs one parsed command for `client` and makes exactly one reply in `reply`. `args` are
+  /// views into the caller's input buffer, valid for this call only; args[0] is the name.
+  /// `stats` belong to the calling thread. Unknown commands, wrong arity and NOAUTH are
+  /// answered here with Redis's texts; everything else is up to the command's handler.
+  void execute(ClientState& client, std::span<const std::string_view> args,
+               protocol::ReplyBuilder& reply, core::WorkerStats& stats);
+
+  core::ServerCore& core() { return core_; }
+  const core::ServerCore& core() const { return core_; }
+  /// Read-only views for reports (/metrics): counts and memory, never entries.
+  storage::CacheStats cache_stats() const { return cache_.stats(); }
+  /// The statistics since the last CONFIG RESETSTAT, storage's counters included.
+  core::Totals totals() const { return statistics_totals(core_, cache_); }
+
+  /// What totals() reports, for a caller holding the parts (INFO).
+  static core::Totals statistics_totals(const core::ServerCore& core, const storage::Cache& cache);
+  /// CONFIG RESETSTAT.
+  static void reset_statistics(core::ServerCore& core, const storage::Cache& cache);
+
+ private:
+  core::ServerCore& core_;
+  storage::Cache& cache_;
+};
+
+}  // namespace respcache::commands

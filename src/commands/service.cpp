@@ -1,0 +1,68 @@
+#include "respcache/commands/service.hpp"
+
+#include <chrono>
+
+#include "respcache/commands/command_table.hpp"
+#include "respcache/commands/replies.hpp"
+
+namespace respcache::commands {
+namespace {
+
+using core::bump;
+
+// Two reads of the vDSO clock per command: cheap next to the command itself, and it gives
+// INFO commandstats and the /metrics latency histogram real figures.
+void record(core::WorkerStats& stats, std::size_t command, std::chrono::nanoseconds elapsed) {
+  const auto nanos = static_cast<std::uint64_t>(elapsed.count());
+  bump(stats.commands_processed);
+  bump(stats.command_calls[command]);
+  bump(stats.command_nanos[command], nanos);
+  std::size_t bucket = 0;
+  while (bucket < core::kLatencyBucketsUs.size() &&
+         nanos > core::kLatencyBucketsUs[bucket] * 1000) {
+    ++bucket;
+  }
+  bump(stats.latency_buckets[bucket]);
+}
+
+}  // namespace
+
+core::Totals Service::statistics_totals(const core::ServerCore& core, const storage::Cache& cache) {
+  const storage::CacheStats stats = cache.stats();
+  return core.statistics.totals(stats.evicted_keys, stats.expired_keys);
+}
+
+void Service::reset_statistics(core::ServerCore& core, const storage::Cache& cache) {
+  const storage::CacheStats stats = cache.stats();
+  core.statistics.reset(stats.evicted_keys, stats.expired_keys);
+}
+
+void Service::open_client(ClientState& client) {
+  client.id = core_.next_client_id();
+  client.authenticated = !core_.authentication.required();
+}
+
+void Service::execute(ClientState& client, std::span<const std::string_view> args,
+                      protocol::ReplyBuilder& reply, core::WorkerStats& stats) {
+  const CommandSpec* spec = find_command(args[0]);
+  if (spec == nullptr) {
+    replies::unknown_command(reply, args);
+    return;
+  }
+  if (!arity_accepts(spec->arity, args.size())) {
+    replies::wrong_arity(reply, spec->name);
+    return;
+  }
+  // As in Redis, an unknown command or a wrong arity is reported before authentication.
+  if (!client.authenticated && (spec->flags & kNoAuth) == 0 && core_.authentication.required()) {
+    reply.error(replies::kNoAuth);
+    return;
+  }
+  CommandContext ctx{args, client, core_, cache_, stats, reply};
+  const auto start = std::chrono::steady_clock::now();
+  spec->handler(ctx);
+  record(stats, static_cast<std::size_t>(spec - all_commands().data()),
+         std::chrono::steady_clock::now() - start);
+}
+
+}  // namespace respcache::commands
