@@ -198,7 +198,7 @@ void cmd_info(CommandContext& ctx) {
     first = false;
     kSections[s].write(ctx, out);
   }
-  ctx.reply.bulk({out.data(), out.size()});
+  ctx.reply.verbatim({out.data(), out.size()});
 }
 
 }  // namespace respcache::commands

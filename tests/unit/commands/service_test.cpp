@@ -1,0 +1,106 @@
+#include "respcache/commands/service.hpp"
+
+#include <gtest/gtest.h>
+
+#include "command_harness.hpp"
+
+namespace respcache::commands {
+namespace {
+
+using testing::CommandHarness;
+using protocol::ReplyType;
+
+TEST(Service, StringCommandsInBothEncodings) {
+  CommandHarness h;
+  for (int proto : {2, 3}) {
+    EXPECT_EQ(h.run({"SET", "k", "v"}, proto), "+OK\r\n");
+    EXPECT_EQ(h.run({"GET", "k"}, proto), "$1\r\nv\r\n");
+    EXPECT_EQ(h.run({"INCR", "n"}, proto), proto == 2 ? ":1\r\n" : ":1\r\n");
+    EXPECT_EQ(h.run({"DEL", "n"}, proto), ":1\r\n");
+  }
+  EXPECT_EQ(h.run({"GET", "missing"}, 2), "$-1\r\n");
+  EXPECT_EQ(h.run({"GET", "missing"}, 3), "_\r\n");
+  EXPECT_EQ(h.run({"MGET", "k", "missing"}, 2), "*2\r\n$1\r\nv\r\n$-1\r\n");
+  EXPECT_EQ(h.run({"MGET", "k", "missing"}, 3), "*2\r\n$1\r\nv\r\n_\r\n");
+}
+
+TEST(Service, SetGetRollsBackTheOldValueWhenTheWriteFails) {
+  storage::CacheOptions options = testing::test_cache_options();
+  options.max_memory = 64 * 1024;
+  CommandHarness h(testing::test_config(), options);
+  ASSERT_EQ(h.run({"SET", "k", "old"}), "+OK\r\n");
+  const std::string huge(128 * 1024, 'x');
+  const std::string reply = h.run({"SET", "k", huge, "GET"});
+  EXPECT_EQ(reply.rfind("-OOM", 0), 0u) << reply;
+  EXPECT_EQ(reply.find("old"), std::string::npos) << "the GET part was taken back";
+}
+
+TEST(Service, ErrorsComeFromTheServiceBeforeAnyHandler) {
+  CommandHarness h;
+  EXPECT_EQ(h.run({"NOSUCH", "a"}),
+            "-ERR unknown command 'NOSUCH', with args beginning with: 'a' \r\n");
+  EXPECT_EQ(h.run({"GET"}), "-ERR wrong number of arguments for 'get' command\r\n");
+}
+
+TEST(Service, AuthIsRequiredOnceAPasswordIsSet) {
+  config::Config config = testing::test_config();
+  config.requirepass = "secret";
+  CommandHarness h(config);
+  EXPECT_FALSE(h.client().authenticated);
+  EXPECT_EQ(h.run({"GET", "k"}), "-NOAUTH Authentication required.\r\n");
+  EXPECT_EQ(h.run({"AUTH", "secret"}), "+OK\r\n");
+  EXPECT_EQ(h.run({"GET", "k"}), "$-1\r\n");
+}
+
+TEST(Service, ConfigGetIsAMapInResp3) {
+  CommandHarness h;
+  EXPECT_EQ(h.run({"CONFIG", "GET", "timeout"}, 2), "*2\r\n$7\r\ntimeout\r\n$1\r\n0\r\n");
+  EXPECT_EQ(h.run({"CONFIG", "GET", "timeout"}, 3), "%1\r\n$7\r\ntimeout\r\n$1\r\n0\r\n");
+  EXPECT_EQ(h.run({"CONFIG", "SET", "timeout", "30"}), "+OK\r\n");
+  EXPECT_EQ(h.core().settings.timeout_seconds(), 30u);
+}
+
+TEST(Service, InfoIsBulkInResp2AndVerbatimInResp3) {
+  CommandHarness h;
+  const std::string resp2 = h.run({"INFO", "server"}, 2);
+  const std::string resp3 = h.run({"INFO", "server"}, 3);
+  EXPECT_EQ(resp2[0], '$');
+  EXPECT_EQ(resp3[0], '=');
+  EXPECT_NE(resp3.find("txt:# Server"), std::string::npos);
+}
+
+TEST(Service, HelloIsAMapOfSevenPairs) {
+  CommandHarness h;
+  const auto& reply = h.record({"HELLO", "2"});
+  ASSERT_NE(reply.top(), nullptr);
+  EXPECT_EQ(reply.top()->type, ReplyType::kMap);
+  EXPECT_EQ(reply.top()->integer, 7);
+  EXPECT_EQ(h.run({"HELLO", "2"}, 2).rfind("*14\r\n", 0), 0u);
+}
+
+TEST(Service, RecorderSeesTypedReplies) {
+  CommandHarness h;
+  EXPECT_EQ(h.record({"PUT", "k", "value"}).top()->type, ReplyType::kSimple);
+  const auto& hit = h.record({"GET", "k"});
+  EXPECT_EQ(hit.top()->type, ReplyType::kBulk);
+  EXPECT_EQ(hit.text(*hit.top()), "value");
+  EXPECT_EQ(h.record({"GET", "nope"}).top()->type, ReplyType::kNull);
+  EXPECT_EQ(h.record({"INCR", "k"}).top()->type, ReplyType::kError);
+  EXPECT_EQ(h.record({"STRLEN", "k"}).top()->integer, 5);
+}
+
+TEST(Service, CommandsAreCountedPerThread) {
+  CommandHarness h;
+  h.run({"SET", "a", "1"});
+  h.run({"GET", "a"});
+  h.run({"GET", "b"});
+  const core::Totals totals = h.service().totals();
+  EXPECT_EQ(totals.commands_processed, 3u);
+  EXPECT_EQ(totals.keyspace_hits, 1u);
+  EXPECT_EQ(totals.keyspace_misses, 1u);
+  h.run({"CONFIG", "RESETSTAT"});
+  EXPECT_EQ(h.service().totals().commands_processed, 1u) << "RESETSTAT itself is counted after";
+}
+
+}  // namespace
+}  // namespace respcache::commands
