@@ -23,6 +23,7 @@ import argparse
 import csv
 import datetime
 import io
+import json
 import os
 import re
 import resource
@@ -885,6 +886,15 @@ def render(args, ctx):
     return "\n".join(L)
 
 
+def write_summary_json(path, ctx):
+    """The figures other scripts build on, keyed "TEST|PIPELINE|CLIENT_PROCS|SERVER"."""
+    out = {k: ctx[k] for k in ("machine", "versions", "load_start", "date", "invocation")}
+    out["summary"] = {"|".join(str(x) for x in key): value
+                      for key, value in ctx["summary"].items()}
+    with open(path, "w") as f:
+        json.dump(out, f, indent=1)
+
+
 def demote_headings(text):
     """Moves every Markdown heading down one level (outside code fences), so an appended file
     nests under "## Other measurements"."""
@@ -1088,6 +1098,9 @@ def parse_args():
                     help="run only the memory-per-entry comparison and print it; writes nothing")
     ap.add_argument("--out-dir", default=None, help="where RESULTS.md and the PNG go "
                     "(default: bench/, or a temporary folder with --quick)")
+    ap.add_argument("--summary-json", default=None,
+                    help="also write the medians, versions and machine as JSON here (for "
+                    "scripts that compare runs, such as bench/io_model_compare.py)")
     a = ap.parse_args()
     a.pipelines = [int(x) for x in a.pipelines.split(",")]
     a.tests = [x.strip().upper() for x in a.tests.split(",")]
@@ -1161,6 +1174,8 @@ def main():
         chart(summary, cases, os.path.join(out_dir, "results_throughput.png"), args)
         with open(os.path.join(out_dir, "RESULTS.md"), "w") as f:
             f.write(render(args, ctx))
+        if args.summary_json:
+            write_summary_json(args.summary_json, ctx)
     print(f"== wrote {out_dir}/RESULTS.md and results_throughput.png "
           f"({(time.time() - started) / 60:.1f} min)")
     for (txt, measured), ok in targets:

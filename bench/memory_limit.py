@@ -218,7 +218,7 @@ def pct(n, limit):
     return f"{100 * n / limit:.1f} %" if n is not None else "n/a"
 
 
-def render(args, rows, started, finished):
+def render(args, rows, started, finished, load_start):
     commit = sh(f"git -C {ROOT} rev-parse --short HEAD")
     mem_gib = sh("free -g | awk '/^Mem:/{print $2}'")
     glibc = sh("ldd --version | head -1 | grep -o '[0-9.]*$'")
@@ -228,8 +228,9 @@ def render(args, rows, started, finished):
          f"{finished:%H:%M} UTC.*", "",
          f"**Machine:** `nproc` {sh('nproc')}, {mem_gib} GiB, "
          f"kernel {sh('uname -r')}, cgroup {rows[0]['cgroup'] if rows else '?'}, glibc "
-         f"{glibc} malloc. Other engineers' "
-         "builds shared the 2 CPUs; nothing here is a timing.", "",
+         f"{glibc} malloc; load average {load_start} at start, "
+         f"{' '.join(f'{x:.2f}' for x in os.getloadavg())} at the end. Nothing here is a "
+         "timing.", "",
          f"**Code:** {commit}{' with uncommitted changes in src/ or include/' if dirty else ''}, "
          f"Release build, `{shlex.join([os.path.relpath(args.binary, ROOT), *args.server_args])}`"
          " plus `--bind`/`--port`" +
@@ -312,6 +313,7 @@ def main():
     soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
     resource.setrlimit(resource.RLIMIT_NOFILE, (hard, hard))  # 2,000 connections, both ends
     started = datetime.datetime.utcnow()
+    load_start = " ".join(f"{x:.2f}" for x in os.getloadavg())
     rows = []
     for limit in limits:
         for name in names:
@@ -322,7 +324,7 @@ def main():
             print("  ", shown, flush=True)
             if not row.get("alive") or row.get("error"):
                 print("   server log ends:\n" + row["log"], flush=True)
-    section = render(args, rows, started, datetime.datetime.utcnow())
+    section = render(args, rows, started, datetime.datetime.utcnow(), load_start)
     print(section)
     if not args.no_write:
         with open(SECTION_FILE, "w") as f:

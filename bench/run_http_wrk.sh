@@ -110,7 +110,9 @@ cat <<EOF
 $(awk '/MemTotal/ { printf "%.0f GiB", $2 / 1048576 }' /proc/meminfo) RAM, kernel $(uname -r); \
 load average $(cut -d' ' -f1-3 /proc/loadavg) at the end
 - **respcache:** \`$("$binary" --version 2>/dev/null || echo respcache)\`, commit \
-$(git -C "$bench_dir" rev-parse --short HEAD 2>/dev/null || echo unknown), \
+$(git -C "$bench_dir" rev-parse --short HEAD 2>/dev/null || echo unknown)\
+$([ -n "$(git -C "$bench_dir" status --porcelain -- ../src ../include ../CMakeLists.txt 2>/dev/null)" ] \
+  && echo ' **with uncommitted changes** in src/, include/ or CMakeLists.txt'), \
 arguments: \`--bind 127.0.0.1 --port $port${server_args[*]:+ ${server_args[*]}}\`
 - **wrk:** $(dpkg-query -W -f='${Version}' wrk 2>/dev/null || echo unknown), on the same \
 machine as the server; $keys keys loaded with 256-byte values before the runs

@@ -36,12 +36,23 @@ def reset_peak_rss(pid):
         return False
 
 
-def cpu_seconds(pid):
-    """User + system CPU time the process has used so far."""
-    with open(f"/proc/{pid}/stat") as f:
-        fields = f.read().rsplit(")", 1)[1].split()
-    ticks = os.sysconf("SC_CLK_TCK")
-    return (int(fields[11]) + int(fields[12])) / ticks
+def running_samples(pid, samples=20, interval=0.05):
+    """Looks at every thread of the process `samples` times; returns {tid: how many looks
+    found it running or runnable (state R)}. A thread that waits (on epoll, a timer, a lock)
+    is almost never seen running; one stuck in a retry loop almost always is. Threads that
+    come and go between looks are counted only while they exist."""
+    seen = {}
+    for i in range(samples):
+        if i:
+            time.sleep(interval)
+        for tid in os.listdir(f"/proc/{pid}/task"):
+            try:
+                with open(f"/proc/{pid}/task/{tid}/stat") as f:
+                    state = f.read().rsplit(")", 1)[1].split()[0]
+            except OSError:
+                continue  # the thread ended between listing and reading
+            seen[int(tid)] = seen.get(int(tid), 0) + (state == "R")
+    return seen
 
 
 def raise_own_fd_limit(wanted):

@@ -62,7 +62,6 @@ class RespParser {
   char unexpected_byte() const { return unexpected_byte_; }
 
   const ParserLimits& limits() const { return limits_; }
-  void set_limits(const ParserLimits& limits) { limits_ = limits; }
   /// Applies the unauthenticated limits to headers parsed from now on.
   void set_unauthenticated(bool unauthenticated) { unauthenticated_ = unauthenticated; }
 

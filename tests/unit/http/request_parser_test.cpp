@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace respcache::http {
@@ -13,6 +14,7 @@ struct Framed {
   std::string path;
   std::string query;
   std::string body;
+  std::string authorization;
   bool keep_alive;
   bool http_1_0;
 };
@@ -23,16 +25,15 @@ struct Outcome {
   int continues = 0;
 };
 
-// Feeds `input` in pieces of `chunk` bytes, as a connection's buffer would grow, and frames
-// every request; consumed bytes leave the buffer as a connection drops them.
-Outcome feed(const std::string& input, std::size_t chunk, RequestLimits limits = {}) {
+// Feeds `input` in the given pieces, as a connection's buffer would grow, and frames every
+// request; consumed bytes leave the buffer as a connection drops them.
+Outcome feed_pieces(const std::vector<std::string_view>& pieces, RequestLimits limits = {}) {
   RequestParser parser(limits);
   Outcome outcome;
   std::string buffer;
-  std::size_t offset = 0;
-  while (offset < input.size() && outcome.error_status == 0) {
-    buffer.append(input, offset, chunk);
-    offset += chunk;
+  for (std::string_view piece : pieces) {
+    if (outcome.error_status != 0) break;
+    buffer.append(piece);
     for (;;) {
       const ParseResult result = parser.parse({buffer.data(), buffer.size()});
       if (result.status == ParseStatus::kError) {
@@ -43,27 +44,67 @@ Outcome feed(const std::string& input, std::size_t chunk, RequestLimits limits =
         outcome.continues += result.send_continue ? 1 : 0;
         break;
       }
+      EXPECT_LE(result.consumed, buffer.size());
       const Request& r = parser.request();
       outcome.requests.push_back({r.method, std::string(r.path), std::string(r.query),
-                                  std::string(r.body), r.keep_alive, r.http_1_0});
+                                  std::string(r.body), std::string(r.authorization), r.keep_alive,
+                                  r.http_1_0});
       buffer.erase(0, result.consumed);
     }
   }
   return outcome;
 }
 
-// Every split of the input gives the same requests as the whole input.
-Outcome feed_every_split(const std::string& input, RequestLimits limits = {}) {
-  const Outcome whole = feed(input, input.size(), limits);
-  for (std::size_t chunk = 1; chunk < input.size(); ++chunk) {
-    const Outcome split = feed(input, chunk, limits);
-    EXPECT_EQ(split.error_status, whole.error_status) << "chunk " << chunk;
-    EXPECT_EQ(split.requests.size(), whole.requests.size()) << "chunk " << chunk;
-    for (std::size_t i = 0; i < std::min(split.requests.size(), whole.requests.size()); ++i) {
-      EXPECT_EQ(split.requests[i].path, whole.requests[i].path);
-      EXPECT_EQ(split.requests[i].query, whole.requests[i].query);
-      EXPECT_EQ(split.requests[i].body, whole.requests[i].body);
+Outcome feed(std::string_view input, RequestLimits limits = {}) {
+  return feed_pieces({input}, limits);
+}
+
+Outcome feed_in_chunks(std::string_view input, std::size_t chunk, RequestLimits limits = {}) {
+  std::vector<std::string_view> pieces;
+  for (std::size_t at = 0; at < input.size(); at += chunk)
+    pieces.push_back(input.substr(at, chunk));
+  return feed_pieces(pieces, limits);
+}
+
+// Whether two outcomes agree on everything: the error, each request's every field, and how
+// often 100 Continue was asked for (the same for every split: either the body is still
+// missing at the end of the input, or the input carries no Expect).
+::testing::AssertionResult same(const Outcome& got, const Outcome& want) {
+  if (got.error_status != want.error_status) {
+    return ::testing::AssertionFailure()
+           << "error " << got.error_status << " instead of " << want.error_status;
+  }
+  if (got.continues != want.continues) {
+    return ::testing::AssertionFailure()
+           << got.continues << " continues instead of " << want.continues;
+  }
+  if (got.requests.size() != want.requests.size()) {
+    return ::testing::AssertionFailure()
+           << got.requests.size() << " requests instead of " << want.requests.size();
+  }
+  for (std::size_t i = 0; i < got.requests.size(); ++i) {
+    const Framed& a = got.requests[i];
+    const Framed& b = want.requests[i];
+    if (a.method != b.method || a.path != b.path || a.query != b.query || a.body != b.body ||
+        a.authorization != b.authorization || a.keep_alive != b.keep_alive ||
+        a.http_1_0 != b.http_1_0) {
+      return ::testing::AssertionFailure() << "request " << i << " differs";
     }
+  }
+  return ::testing::AssertionSuccess();
+}
+
+// Parsegrind: the input whole, then split in two at every byte offset, then in chunks of
+// every size from 1 byte up. Every way must frame the same requests and errors as the whole
+// input; returns that outcome.
+Outcome feed_every_split(std::string_view input, RequestLimits limits = {}) {
+  const Outcome whole = feed(input, limits);
+  for (std::size_t cut = 1; cut < input.size(); ++cut) {
+    EXPECT_TRUE(same(feed_pieces({input.substr(0, cut), input.substr(cut)}, limits), whole))
+        << "split at byte " << cut;
+  }
+  for (std::size_t chunk = 1; chunk < input.size(); ++chunk) {
+    EXPECT_TRUE(same(feed_in_chunks(input, chunk, limits), whole)) << "chunks of " << chunk;
   }
   return whole;
 }
@@ -102,10 +143,10 @@ TEST(RequestParser, FramesPipelinedRequestsInOrder) {
 }
 
 TEST(RequestParser, KeepsTheAuthorizationHeader) {
-  RequestParser parser;
-  const std::string input = "GET /get?key=k HTTP/1.1\r\nauthorization: Bearer s3cret\r\n\r\n";
-  ASSERT_EQ(parser.parse({input.data(), input.size()}).status, ParseStatus::kRequest);
-  EXPECT_EQ(parser.request().authorization, "Bearer s3cret");
+  const Outcome o =
+      feed_every_split("GET /get?key=k HTTP/1.1\r\nauthorization: Bearer s3cret\r\n\r\n");
+  ASSERT_EQ(o.requests.size(), 1u);
+  EXPECT_EQ(o.requests[0].authorization, "Bearer s3cret");
 }
 
 TEST(RequestParser, AcceptsBareLineFeeds) {
@@ -115,16 +156,21 @@ TEST(RequestParser, AcceptsBareLineFeeds) {
 }
 
 TEST(RequestParser, HonoursConnectionCloseAndHttp10) {
-  EXPECT_FALSE(feed("GET / HTTP/1.1\r\nConnection: close\r\n\r\n", 100).requests[0].keep_alive);
-  const Framed old = feed("GET / HTTP/1.0\r\n\r\n", 100).requests[0];
-  EXPECT_FALSE(old.keep_alive);
-  EXPECT_TRUE(old.http_1_0);
-  EXPECT_TRUE(feed("GET / HTTP/1.0\r\nConnection: keep-alive\r\n\r\n", 100).requests[0].keep_alive);
+  const Outcome closing = feed_every_split("GET / HTTP/1.1\r\nConnection: close\r\n\r\n");
+  ASSERT_EQ(closing.requests.size(), 1u);
+  EXPECT_FALSE(closing.requests[0].keep_alive);
+  const Outcome old = feed_every_split("GET / HTTP/1.0\r\n\r\n");
+  ASSERT_EQ(old.requests.size(), 1u);
+  EXPECT_FALSE(old.requests[0].keep_alive);
+  EXPECT_TRUE(old.requests[0].http_1_0);
+  const Outcome kept = feed_every_split("GET / HTTP/1.0\r\nConnection: keep-alive\r\n\r\n");
+  ASSERT_EQ(kept.requests.size(), 1u);
+  EXPECT_TRUE(kept.requests[0].keep_alive);
 }
 
 TEST(RequestParser, AsksForContinueOnceWhileTheBodyIsMissing) {
   const Outcome o =
-      feed("POST /put HTTP/1.1\r\nExpect: 100-continue\r\nContent-Length: 4\r\n\r\n", 5);
+      feed_every_split("POST /put HTTP/1.1\r\nExpect: 100-continue\r\nContent-Length: 4\r\n\r\n");
   EXPECT_EQ(o.continues, 1);
   EXPECT_TRUE(o.requests.empty());
 }
@@ -143,24 +189,25 @@ TEST(RequestParser, RejectsOversizedHeaders) {
 TEST(RequestParser, RejectsOversizedBodyBeforeItArrives) {
   RequestLimits limits;
   limits.max_body_bytes = 10;
-  EXPECT_EQ(feed("POST /put HTTP/1.1\r\nContent-Length: 11\r\n\r\n", 100, limits).error_status,
-            413);
   EXPECT_EQ(
-      feed("POST /put HTTP/1.1\r\nContent-Length: 99999999999999999999\r\n\r\n", 100).error_status,
-      400);
+      feed_every_split("POST /put HTTP/1.1\r\nContent-Length: 11\r\n\r\n", limits).error_status,
+      413);
+  EXPECT_EQ(feed_every_split("POST /put HTTP/1.1\r\nContent-Length: 99999999999999999999\r\n\r\n")
+                .error_status,
+            400);
 }
 
 TEST(RequestParser, RefusesChunkedBodies) {
-  EXPECT_EQ(
-      feed("POST /put HTTP/1.1\r\nTransfer-Encoding: chunked\r\n\r\n2\r\n{}\r\n0\r\n\r\n", 100)
-          .error_status,
-      411);
+  EXPECT_EQ(feed_every_split(
+                "POST /put HTTP/1.1\r\nTransfer-Encoding: chunked\r\n\r\n2\r\n{}\r\n0\r\n\r\n")
+                .error_status,
+            411);
 }
 
 TEST(RequestParser, RejectsGarbage) {
-  EXPECT_EQ(feed("GET /\x01 HTTP/1.1\r\n\r\n", 100).error_status, 400);
-  EXPECT_EQ(feed("GET / HTTP/9.9.9\r\n\r\n", 100).error_status, 400);
-  EXPECT_EQ(feed("POST /put HTTP/1.1\r\nContent-Length: 1\r\nContent-Length: 2\r\n\r\n", 100)
+  EXPECT_EQ(feed_every_split("GET /\x01 HTTP/1.1\r\n\r\n").error_status, 400);
+  EXPECT_EQ(feed_every_split("GET / HTTP/9.9.9\r\n\r\n").error_status, 400);
+  EXPECT_EQ(feed_every_split("POST /put HTTP/1.1\r\nContent-Length: 1\r\nContent-Length: 2\r\n\r\n")
                 .error_status,
             400);
 }

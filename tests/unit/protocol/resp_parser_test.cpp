@@ -406,6 +406,11 @@ TEST(RespParserErrors, TooBigInlineRequestAtTheDefaultLimit) {
     chunks.push_back(std::string_view(input).substr(i, 4096));
   }
   EXPECT_EQ(feed_chunks(chunks, {}), want);
+  // Too long to split at every offset; every offset around the limit is where it matters.
+  const std::string_view view(input);
+  for (std::size_t cut = input.size() - 8; cut < input.size(); ++cut) {
+    EXPECT_EQ(feed_chunks({view.substr(0, cut), view.substr(cut)}, {}), want) << "split at " << cut;
+  }
 }
 
 TEST(RespParserErrors, UnbalancedQuotes) {
