@@ -22,8 +22,9 @@ namespace {
 void log_banner(const config::Config& c, std::uint16_t port) {
   spdlog::info("respcache {} listening on {}:{} (RESP)", RESPCACHE_VERSION, c.bind, port);
   spdlog::info("threads {} ({}), shards {}", c.threads, c.threads_source, c.shards);
-  spdlog::info("maxmemory {} bytes = {} ({}), policy allkeys-lru", c.max_memory,
-               config::human_bytes(c.max_memory), c.max_memory_source);
+  spdlog::info("maxmemory {} bytes = {} ({}), policy {}", c.max_memory,
+               config::human_bytes(c.max_memory), c.max_memory_source,
+               storage::eviction_policy_name(c.max_memory_policy));
   spdlog::info(
       "limits: key {} B, value {} B, bulk {} B, inline {} B, {} args; backlog {}, "
       "sndbuf {}, rcvbuf {}",
@@ -82,6 +83,7 @@ int main(int argc, char** argv) {
     storage::CacheOptions options;
     options.shard_count = config.shards;
     options.max_memory = config.max_memory;
+    options.eviction_policy = config.max_memory_policy;
     options.initial_capacity = config.reserve_keys;
     storage::Cache cache(options);
     core::ServerCore core(config);

@@ -155,6 +155,7 @@ CommandLine parse_command_line(int argc, char** argv, const SystemResources& sys
 
   unsigned threads = 0;
   std::string max_memory;
+  std::string max_memory_policy(storage::eviction_policy_name(config.max_memory_policy));
   std::string max_key_size = std::to_string(config.max_key_size);
   std::string max_value_size = std::to_string(config.max_value_size);
   std::string proto_max_bulk_len = std::to_string(config.proto_max_bulk_len);
@@ -191,6 +192,18 @@ CommandLine parse_command_line(int argc, char** argv, const SystemResources& sys
                  "memory limit, like 60% (default: " +
                      fmt::format("{:.0f}", kDefaultMemoryFraction * 100) +
                      "% of the cgroup limit or of RAM)");
+  app.add_option(
+         "--maxmemory-policy", max_memory_policy,
+         "What goes when a write would exceed --maxmemory: " + storage::eviction_policy_names())
+      ->capture_default_str()
+      ->check(CLI::Validator(
+          [](std::string& value) -> std::string {
+            return storage::parse_eviction_policy(value)
+                       ? ""
+                       : "unknown policy '" + value +
+                             "'; one of: " + storage::eviction_policy_names();
+          },
+          "POLICY"));
   app.add_option(
       "--reserve-keys", config.reserve_keys,
       "Keys the hash tables are sized for at start (default: maxmemory / 256, at most 256Ki)");
@@ -250,6 +263,7 @@ CommandLine parse_command_line(int argc, char** argv, const SystemResources& sys
     return {std::nullopt, app.exit(e)};
   }
 
+  config.max_memory_policy = *storage::parse_eviction_policy(max_memory_policy);
   config.max_key_size = *parse_memory_size(max_key_size);
   config.max_value_size = *parse_memory_size(max_value_size);
   config.proto_max_bulk_len = *parse_memory_size(proto_max_bulk_len);

@@ -1,9 +1,6 @@
 #include "respcache/server/connection.hpp"
 
-#include <netinet/in.h>
-#include <netinet/tcp.h>
 #include <spdlog/spdlog.h>
-#include <sys/socket.h>
 
 #include <algorithm>
 #include <asio/post.hpp>
@@ -21,14 +18,17 @@ constexpr int kStepsPerTurn = 64;
 
 }  // namespace
 
-Connection::Connection(asio::ip::tcp::socket socket, Worker& worker)
-    : socket_(std::move(socket)), worker_(worker) {}
+Connection::Connection(std::unique_ptr<Transport> transport, Worker& worker)
+    : transport_(std::move(transport)), worker_(worker) {}
 
 Connection::~Connection() = default;
 
 void Connection::start() {
+  const std::lock_guard lock(mutex_);
+  Transport::Options options;
+  options.keepalive_idle_seconds = worker_.core().settings.startup().tcp_keepalive;
   std::error_code ec;
-  set_socket_options(ec);
+  transport_->configure(options, ec);
   if (ec) {
     close();
     return;
@@ -37,42 +37,23 @@ void Connection::start() {
   pump();
 }
 
-// Keepalive as Redis's anetKeepAlive sets it: probes after `idle` seconds of silence, then
-// every idle/3 seconds, and the peer is declared dead after 3 unanswered probes, so a client
-// that vanished without a FIN or RST frees its slot within about twice `idle`.
-void Connection::set_socket_options(std::error_code& ec) {
-  socket_.set_option(asio::ip::tcp::no_delay(true), ec);
-  const unsigned idle = worker_.core().settings.startup().tcp_keepalive;
-  if (idle > 0) {
-    socket_.set_option(asio::socket_base::keep_alive(true), ec);
-    const int fd = socket_.native_handle();
-    const int interval = std::max(1U, idle / 3);
-    const int count = 3;
-    const int idle_seconds = static_cast<int>(idle);
-    setsockopt(fd, IPPROTO_TCP, TCP_KEEPIDLE, &idle_seconds, sizeof idle_seconds);
-    setsockopt(fd, IPPROTO_TCP, TCP_KEEPINTVL, &interval, sizeof interval);
-    setsockopt(fd, IPPROTO_TCP, TCP_KEEPCNT, &count, sizeof count);
-  }
-  socket_.non_blocking(true, ec);
-}
-
 void Connection::touch() {
   last_interaction_ms_.store(worker_.core().clock.now_ms(),
                              std::memory_order_relaxed);
 }
 
 void Connection::close_if_idle_since(std::int64_t cutoff_ms) {
+  const std::lock_guard lock(mutex_);
   if (closed_ || last_interaction_ms() >= cutoff_ms) return;
   spdlog::debug("closing client {}: idle longer than timeout", fmt::ptr(this));
   close();
 }
 
 void Connection::begin_shutdown() {
+  const std::lock_guard lock(mutex_);
   shutting_down_ = true;
-  if (waiting_for_read_) {
-    std::error_code ec;
-    socket_.cancel(ec);  // the pending wait completes with operation_aborted, then close()
-  }
+  // The pending wait completes with operation_aborted, then close().
+  if (waiting_for_read_) transport_->cancel();
 }
 
 // The connection's state machine. Each step either sends pending replies, executes buffered
@@ -86,7 +67,7 @@ void Connection::pump() {
         case FlushOutcome::kFailed:
           return close();
         case FlushOutcome::kBlocked:
-          return wait_writable();
+          return wait(Transport::Wait::kWrite);
         case FlushOutcome::kDone:
           break;
       }
@@ -97,14 +78,14 @@ void Connection::pump() {
     if (input_drained_) {
       input_drained_ = false;
       release_idle_buffers();
-      return wait_readable();
+      return wait(Transport::Wait::kRead);
     }
     switch (read_once()) {
       case ReadOutcome::kClosed:
         return close();
       case ReadOutcome::kNothing:
         release_idle_buffers();
-        return wait_readable();
+        return wait(Transport::Wait::kRead);
       case ReadOutcome::kDrained:
         input_drained_ = true;
         break;
@@ -112,7 +93,10 @@ void Connection::pump() {
         break;
     }
   }
-  asio::post(socket_.get_executor(), [self = shared_from_this()] { self->pump(); });
+  asio::post(transport_->executor(), [self = shared_from_this()] {
+    const std::lock_guard lock(self->mutex_);
+    self->pump();
+  });
 }
 
 // Returns true if it made progress (consumed input or produced replies).
@@ -147,48 +131,53 @@ Connection::ReadOutcome Connection::read_once() {
   if (in_.free_space() == 0) in_.reserve_tail(std::min(in_.capacity(), limit - in_.size()));
   const std::span<char> space = in_.writable();
   if (space.empty()) return ReadOutcome::kClosed;  // could not grow: never spin on it
-  std::error_code ec;
-  const std::size_t n = socket_.read_some(asio::buffer(space.data(), space.size()), ec);
-  if (ec == asio::error::would_block || ec == asio::error::try_again) return ReadOutcome::kNothing;
-  if (ec) return ReadOutcome::kClosed;
-  in_.commit(n);
+  const Transport::IoResult read = transport_->read_some(space);
+  switch (read.status) {
+    case Transport::Status::kWouldBlock:
+      return ReadOutcome::kNothing;
+    case Transport::Status::kEof:
+    case Transport::Status::kError:
+      return ReadOutcome::kClosed;
+    case Transport::Status::kOk:
+      break;
+  }
+  in_.commit(read.bytes);
   touch();
-  core::bump(worker_.stats().net_input_bytes, n);
-  return n < space.size() ? ReadOutcome::kDrained : ReadOutcome::kMore;
+  core::bump(worker_.stats().net_input_bytes, read.bytes);
+  return read.bytes < space.size() ? ReadOutcome::kDrained : ReadOutcome::kMore;
 }
 
 Connection::FlushOutcome Connection::flush_now() {
   while (!out_.empty()) {
-    const std::string_view pending = out_.view();
-    std::error_code ec;
-    const std::size_t n = socket_.write_some(asio::buffer(pending.data(), pending.size()), ec);
-    if (ec == asio::error::would_block || ec == asio::error::try_again)
-      return FlushOutcome::kBlocked;
-    if (ec) return FlushOutcome::kFailed;
-    out_.consume(n);
+    const Transport::IoResult written = transport_->write_some(std::span<const char>(out_.view()));
+    if (written.status == Transport::Status::kWouldBlock) return FlushOutcome::kBlocked;
+    if (written.status != Transport::Status::kOk) return FlushOutcome::kFailed;
+    out_.consume(written.bytes);
     touch();
-    core::bump(worker_.stats().net_output_bytes, n);
+    core::bump(worker_.stats().net_output_bytes, written.bytes);
   }
   worker_.buffers().release(out_);
   return FlushOutcome::kDone;
 }
 
-void Connection::wait_readable() {
-  waiting_for_read_ = true;
-  socket_.async_wait(asio::ip::tcp::socket::wait_read,
-                     [self = shared_from_this()](const std::error_code& ec) {
-                       self->waiting_for_read_ = false;
-                       if (ec || self->shutting_down_) return self->close();
-                       self->pump();
-                     });
+// Arms one wait; its completion comes back through on_transport_ready, holding a reference
+// so the connection outlives it. Only reads are cancelled by begin_shutdown: a connection
+// blocked on writing still has replies to deliver.
+void Connection::wait(Transport::Wait wait) {
+  if (wait == Transport::Wait::kRead) waiting_for_read_ = true;
+  // Aliasing: TransportUser is a private base, which std::shared_ptr cannot convert to.
+  transport_->async_wait(
+      wait, std::shared_ptr<TransportUser>(shared_from_this(), static_cast<TransportUser*>(this)));
 }
 
-void Connection::wait_writable() {
-  socket_.async_wait(asio::ip::tcp::socket::wait_write,
-                     [self = shared_from_this()](const std::error_code& ec) {
-                       if (ec) return self->close();
-                       self->pump();
-                     });
+void Connection::on_transport_ready(Transport::Wait wait, const std::error_code& ec) {
+  const std::lock_guard lock(mutex_);
+  if (wait == Transport::Wait::kRead) {
+    waiting_for_read_ = false;
+    if (shutting_down_) return close();
+  }
+  if (ec) return close();
+  pump();
 }
 
 void Connection::release_idle_buffers() {
@@ -199,9 +188,7 @@ void Connection::release_idle_buffers() {
 void Connection::close() {
   if (closed_) return;
   closed_ = true;
-  std::error_code ec;
-  socket_.shutdown(asio::ip::tcp::socket::shutdown_both, ec);
-  socket_.close(ec);
+  transport_->close();
   in_.clear();
   out_.clear();
   release_idle_buffers();

@@ -3,16 +3,18 @@
 #include <spdlog/spdlog.h>
 
 #include <asio/post.hpp>
-#include <asio/strand.hpp>
 #include <vector>
 
 #include "respcache/server/connection.hpp"
+#include "respcache/server/tcp_transport.hpp"
 
 namespace respcache::server {
 namespace {
 
 constexpr std::size_t kPooledBufferSize = 16 * 1024;
-constexpr std::size_t kMaxPooledBuffers = 1024;
+// Spare buffers each thread keeps, and that its worker's depot keeps for all of its threads.
+constexpr std::size_t kPooledBuffersPerThread = 64;
+constexpr std::size_t kDepotBuffers = 1024;
 
 // Which of its worker's pools and counters the running thread uses.
 thread_local std::size_t t_slot = 0;
@@ -24,18 +26,17 @@ Worker::Worker(std::size_t first_thread, std::size_t threads, commands::Service&
     : first_thread_(first_thread),
       thread_count_(threads),
       service_(service),
-      io_(static_cast<int>(threads)) {
+      io_(static_cast<int>(threads)),
+      depot_(kDepotBuffers) {
   pools_.reserve(threads);
-  for (std::size_t i = 0; i < threads; ++i)
-    pools_.emplace_back(kPooledBufferSize, kMaxPooledBuffers, &service.core().buffer_bytes);
+  for (std::size_t i = 0; i < threads; ++i) {
+    pools_.emplace_back(kPooledBufferSize, kPooledBuffersPerThread, &service.core().buffer_bytes, &depot_);
+  }
 }
 
 Worker::~Worker() { join(); }
 
-asio::any_io_executor Worker::executor_for_new_socket() {
-  if (shared()) return asio::make_strand(io_);
-  return io_.get_executor();
-}
+asio::any_io_executor Worker::executor_for_new_socket() { return io_.get_executor(); }
 
 BufferPool& Worker::buffers() { return pools_[t_slot]; }
 
@@ -65,16 +66,21 @@ void Worker::run_thread(std::size_t slot) {
   }
 }
 
+// The shutting_down_ check and the insertion share a critical section with begin_shutdown's
+// snapshot: a connection either makes the snapshot (and is told to stop; before or after
+// start(), either works) or sees shutting_down_ and never starts. Checked outside the lock, a
+// connection could slip in after the snapshot and hold the shutdown for its whole grace.
 void Worker::adopt(asio::ip::tcp::socket socket) {
   const asio::any_io_executor executor = socket.get_executor();
   asio::post(executor, [this, socket = std::move(socket)]() mutable {
-    if (shutting_down_) {  // the socket closes as it goes out of scope
-      service_.core().statistics.connected_clients.fetch_sub(1, std::memory_order_relaxed);
-      return;
-    }
-    auto connection = std::make_shared<Connection>(std::move(socket), *this);
+    auto connection =
+        std::make_shared<Connection>(std::make_unique<TcpTransport>(std::move(socket)), *this);
     {
       std::lock_guard lock(connections_mutex_);
+      if (shutting_down_) {  // the socket closes with the unused connection
+        service_.core().statistics.connected_clients.fetch_sub(1, std::memory_order_relaxed);
+        return;
+      }
       connections_.emplace(connection.get(), connection);
     }
     connection->start();
@@ -106,12 +112,12 @@ void Worker::close_idle_since(std::int64_t cutoff_ms) {
 
 void Worker::begin_shutdown() {
   asio::post(io_, [this] {
-    shutting_down_ = true;
-    // Copy: connections close (and leave the map) as they finish. Each is told on its own
-    // executor, so in the shared model the notice never races with its handlers.
+    // Copy: connections close (and leave the map) as they finish. Each is told in a handler of
+    // its own, on one of this worker's threads.
     std::vector<std::shared_ptr<Connection>> open;
     {
       std::lock_guard lock(connections_mutex_);
+      shutting_down_ = true;  // under the lock: see adopt()
       open.reserve(connections_.size());
       for (const auto& [address, connection] : connections_) open.push_back(connection);
     }

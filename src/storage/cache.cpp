@@ -11,10 +11,12 @@ Cache::Cache(const CacheOptions& options)
     : shard_count_(options.shard_count),
       shard_mask_(options.shard_count - 1),
       clock_(options.clock != nullptr ? options.clock : &SystemClock::instance()),
+      eviction_policy_(options.eviction_policy),
       max_memory_(options.max_memory) {
   if (shard_count_ == 0 || (shard_count_ & shard_mask_) != 0) {
     throw std::invalid_argument("shard count must be a power of two");
   }
+  if (shard_count_ > kMaxShards) throw std::invalid_argument("shard count must be at most 65536");
   std::random_device random;
   hasher_.seed = options.hash_seed != 0 ? options.hash_seed
                                         : (static_cast<std::uint64_t>(random()) << 32) ^ random();
@@ -89,9 +91,60 @@ std::size_t Cache::expire_some(std::size_t max_checks) {
   return removed;
 }
 
+std::uint64_t Cache::scan(std::uint64_t cursor, std::size_t count, VisitFn fn) {
+  ScanBudget budget{count};
+  return scan(cursor, budget, fn);
+}
+
+// Shards in turn, one lock at a time; a step that ends inside a shard (its budget spent, or
+// nearly) ends the call there. A spent budget counts as one entry or byte, so every call
+// moves on and 0 always means done.
+std::uint64_t Cache::scan(std::uint64_t cursor, ScanBudget& budget, VisitFn fn) {
+  if (budget.entries == 0) budget.entries = 1;
+  if (budget.bytes == 0) budget.bytes = 1;
+  ScanCursor at = ScanCursor::decode(cursor);
+  const std::int64_t now = clock_->now_ms();
+  while (at.shard < shard_count_) {
+    if (budget.spent()) return at.encode();
+    at.position = shards_[at.shard].scan(at.position, budget, now, fn);
+    if (at.position < ScanCursor::kPositionEnd) return at.encode();
+    at = {at.shard + 1, 0};
+  }
+  return 0;
+}
+
+void Cache::for_each_chunked(ScanBudget chunk, VisitFn fn, FunctionRef<void()> chunk_done) {
+  std::uint64_t cursor = 0;
+  do {
+    ScanBudget budget = chunk;
+    budget.visited = 0;
+    cursor = scan(cursor, budget, fn);
+    chunk_done();
+  } while (cursor != 0);
+}
+
+void Cache::for_each(VisitFn fn) {
+  for_each_chunked(ScanBudget{kForEachChunk}, fn, [] {});
+}
+
 void Cache::set_max_memory(std::size_t bytes) {
   max_memory_.store(bytes, std::memory_order_relaxed);
   if (over_budget()) evict_across_shards(0);
+}
+
+void Cache::set_eviction_policy(EvictionPolicy policy) {
+  eviction_policy_.store(policy, std::memory_order_relaxed);
+  if (over_budget()) evict_across_shards(0);
+}
+
+bool Cache::evictable_elsewhere(const Shard& except, EvictionPolicy policy) const {
+  if (policy == EvictionPolicy::kNoEviction) return false;
+  for (std::size_t i = 0; i < shard_count_; ++i) {
+    const Shard& shard = shards_[i];
+    if (&shard == &except) continue;
+    if ((evicts_only_volatile(policy) ? shard.keys_with_expiry() : shard.size()) > 0) return true;
+  }
+  return false;
 }
 
 // One victim per shard per round, so a large overshoot (a lowered budget, or a write whose own

@@ -10,7 +10,7 @@
 namespace respcache::storage {
 
 Entry* Entry::create(std::string_view key, std::string_view first, std::string_view second,
-                     std::int64_t expire_at_ms, std::uint32_t tick) {
+                     std::int64_t expire_at_ms, std::uint32_t access_stamp) {
   const std::size_t value_len = first.size() + second.size();
   if (key.size() > kMaxKeyLen || value_len > std::numeric_limits<std::uint32_t>::max()) {
     return nullptr;
@@ -19,7 +19,7 @@ Entry* Entry::create(std::string_view key, std::string_view first, std::string_v
   void* memory = std::malloc(bytes_for(key.size(), value_len, expires));
   if (memory == nullptr) return nullptr;
   auto* entry =
-      new (memory) Entry{{tick},
+      new (memory) Entry{{access_stamp},
                          static_cast<std::uint32_t>(value_len),
                          static_cast<std::uint32_t>(key.size()) | (expires ? kHasExpiry : 0U)};
   if (expires) std::memcpy(entry->raw(), &expire_at_ms, sizeof expire_at_ms);

@@ -4,6 +4,7 @@
 #include <sys/mman.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cstdlib>
 #include <cstring>
 #include <new>
@@ -43,6 +44,9 @@ bool key_equals(const Entry* entry, std::string_view key) {
   return entry->key_len() == key.size() &&
          (key.empty() || std::memcmp(entry->data(), key.data(), key.size()) == 0);
 }
+
+// What an entry weighs against a scan's byte budget.
+std::size_t scan_bytes(const Entry* entry) { return entry->key_len() + entry->value().size(); }
 
 std::size_t capacity_for(std::size_t keys) {
   const std::size_t capacity =
@@ -237,6 +241,87 @@ Entry* HashTable::sample(std::minstd_rand& rng) const {
   }
   while (array.slots[index] == 0) index = next(index, array.capacity);  // count > 0: ends
   return entry_of(array.slots[index]);
+}
+
+std::uint64_t HashTable::scan(std::uint64_t from, ScanBudget& budget,
+                              FunctionRef<void(const Entry*)> visit) const {
+  auto take = [&budget, visit](const Entry* entry) {
+    ++budget.visited;
+    if (budget.entries > 0) --budget.entries;
+    if (budget.bytes != SIZE_MAX) budget.bytes -= std::min(scan_bytes(entry), budget.bytes);
+    visit(entry);
+    return true;
+  };
+  while (from < ScanCursor::kPositionEnd && !budget.spent()) {
+    bool cut = false;
+    const std::uint64_t to = step_end(from, budget, budget.visited == 0, cut);
+    if (to == from) break;  // the next position alone does not fit what is left
+    walk(main_, from, to, take);
+    walk(old_, from, to, take);
+    from = to;
+    // A range cut to fit means what is left is about used up; stopping here, rather than
+    // creeping up on the next entry in ever smaller ranges, bounds the ranges per step.
+    if (cut && budget.visited > 0) break;
+  }
+  return from;
+}
+
+// See scan() for why the walk is right. `j` runs unwrapped (past the end means wrapped round
+// to the front), so an entry's home is j - distance even in a cluster that wraps. The table
+// always keeps a slot empty, so the walk ends within one lap.
+bool HashTable::walk(const Array& array, std::uint64_t from, std::uint64_t to,
+                     FunctionRef<bool(const Entry*)> visit) const {
+  if (array.count == 0) return true;
+  const std::size_t capacity = array.capacity;
+  const std::size_t first = home_of(from, capacity);
+  const std::size_t last = home_of(to - 1, capacity);
+  for (std::size_t j = first; j <= last + capacity; ++j) {
+    const std::uint64_t slot = array.slots[j < capacity ? j : j - capacity];
+    if (slot == 0) {
+      if (j >= last) break;  // a later entry with a home up to `last` would need this slot
+      continue;
+    }
+    const std::size_t distance = distance_of(slot);
+    if (distance > j - first) continue;  // home before `first`, so position before `from`
+    const std::size_t home = j - distance;
+    if (home > last) break;  // the cluster is sorted by home: nothing further is in range
+    const Entry* entry = entry_of(slot);
+    // Strictly between the boundary homes every position is in range (home_of is monotone).
+    if (home == first || home == last) {
+      const std::uint64_t position = position_of(hasher_(entry->key()));
+      if (position < from || position >= to) continue;
+    }
+    if (!visit(entry)) return false;
+  }
+  return true;
+}
+
+bool HashTable::fits(std::uint64_t from, std::uint64_t to, const ScanBudget& budget) const {
+  std::size_t entries = 0;
+  std::size_t bytes = 0;
+  auto count = [&](const Entry* entry) {
+    ++entries;
+    if (budget.bytes != SIZE_MAX) bytes += scan_bytes(entry);
+    return entries <= budget.entries && bytes <= budget.bytes;
+  };
+  return walk(main_, from, to, count) && walk(old_, from, to, count);
+}
+
+// The widest range from the density estimate down, halving, that fits the budget; at width 1
+// the position is taken whole if `may_exceed`, else nothing (returns `from`).
+std::uint64_t HashTable::step_end(std::uint64_t from, const ScanBudget& budget, bool may_exceed,
+                                  bool& cut) const {
+  const std::size_t total = size();
+  if (total <= budget.entries && budget.bytes == SIZE_MAX) return ScanCursor::kPositionEnd;
+  std::uint64_t width = ScanCursor::kPositionEnd - from;
+  if (total > budget.entries) {
+    const std::uint64_t aim = budget.entries - budget.entries / 4;
+    width = std::min(width, std::max<std::uint64_t>(1, ScanCursor::kPositionEnd / total * aim));
+  }
+  for (;; width /= 2, cut = true) {
+    if (fits(from, from + width, budget)) return from + width;
+    if (width == 1) return may_exceed ? from + 1 : from;
+  }
 }
 
 void HashTable::migrate_some(std::size_t steps) {

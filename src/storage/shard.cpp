@@ -1,5 +1,6 @@
 #include "respcache/storage/shard.hpp"
 
+#include <algorithm>
 #include <mutex>
 
 namespace respcache::storage {
@@ -28,11 +29,12 @@ bool Shard::read(std::uint64_t hash, std::string_view key, std::int64_t now_ms, 
     reclaim_if_expired(hash, key, now_ms);
     return false;
   }
-  // Record recency without dirtying the line when nothing changed since the last access.
-  const std::uint32_t tick = tick_.load(std::memory_order_relaxed);
-  if (entry->access_tick.load(std::memory_order_relaxed) != tick) {
-    entry->access_tick.store(tick, std::memory_order_relaxed);
-  }
+  // Record the access without dirtying the line when the stamp did not change (the same
+  // clock tick, and no LFU increment).
+  const std::uint32_t stamp = entry->access_tick.load(std::memory_order_relaxed);
+  const std::uint32_t touched =
+      access_stamp::touched(cache_->eviction_policy(), stamp, lru_clock(now_ms));
+  if (touched != stamp) entry->access_tick.store(touched, std::memory_order_relaxed);
   fn(EntryView{entry->key(), entry->value(), entry->expire_at_ms()});
   return true;
 }
@@ -83,7 +85,6 @@ WriteStatus Shard::update(std::uint64_t hash, std::string_view key, std::int64_t
       if (current != nullptr) {
         unlink(hash, current);
         Entry::destroy(current);
-        tick_.fetch_add(1, std::memory_order_relaxed);
       }
       return WriteStatus::kOk;
     case Mutation::Kind::kStore:
@@ -95,11 +96,17 @@ WriteStatus Shard::update(std::uint64_t hash, std::string_view key, std::int64_t
       key.size(), mutation.head.size() + mutation.tail.size(), mutation.expire_at_ms != 0);
   if (limit != 0 && bytes > limit) return WriteStatus::kTooLarge;
 
-  const std::uint32_t tick = tick_.fetch_add(1, std::memory_order_relaxed) + 1;
+  // An overwrite counts as an access; Redis keeps a key's LFU counter across SET too.
+  const std::uint32_t now_clock = lru_clock(now_ms);
+  const std::uint32_t stamp =
+      current != nullptr
+          ? access_stamp::touched(cache_->eviction_policy(),
+                                  current->access_tick.load(std::memory_order_relaxed), now_clock)
+          : access_stamp::fresh(now_clock);
   if (current != nullptr) {
     const bool had_expiry = current->has_expiry();
     if (current->assign_in_place(mutation.head, mutation.tail, mutation.expire_at_ms)) {
-      current->access_tick.store(tick, std::memory_order_relaxed);
+      current->access_tick.store(stamp, std::memory_order_relaxed);
       if (had_expiry != current->has_expiry()) {
         if (had_expiry) {
           with_expiry_.fetch_sub(1, std::memory_order_relaxed);
@@ -111,8 +118,12 @@ WriteStatus Shard::update(std::uint64_t hash, std::string_view key, std::int64_t
     }
   }
   // The mutation's value may point into `current`, so build the new entry before freeing it.
-  Entry* fresh = Entry::create(key, mutation.head, mutation.tail, mutation.expire_at_ms, tick);
+  Entry* fresh = Entry::create(key, mutation.head, mutation.tail, mutation.expire_at_ms, stamp);
   if (fresh == nullptr) return WriteStatus::kTooLarge;
+  if (limit != 0 && !make_room(fresh, current, now_ms)) {
+    Entry::destroy(fresh);  // nothing this policy may evict: refused, nothing changed
+    return WriteStatus::kOutOfMemory;
+  }
   if (!link(hash, fresh, current)) {
     Entry::destroy(fresh);  // the table could not take it (no memory to grow); nothing changed
     return WriteStatus::kTooLarge;
@@ -155,6 +166,15 @@ std::size_t Shard::expire_some(std::int64_t now_ms, std::size_t max_checks) {
   }
   expired_.fetch_add(removed, std::memory_order_relaxed);
   return removed;
+}
+
+std::uint64_t Shard::scan(std::uint64_t from, ScanBudget& budget, std::int64_t now_ms,
+                          Cache::VisitFn fn) const {
+  std::shared_lock lock(mutex_);
+  return table_.scan(from, budget, [now_ms, fn](const Entry* entry) {
+    if (entry->expired_at(now_ms)) return;
+    fn(EntryView{entry->key(), entry->value(), entry->expire_at_ms()});
+  });
 }
 
 bool Shard::evict_one() {
@@ -207,27 +227,61 @@ bool Shard::evict_locked(const Entry* keep) {
   return true;
 }
 
-// Sampled LRU: the entry with the oldest access tick among a few random ones. An expired
-// entry is taken at once, since dropping it loses nothing.
+// Room is made before the write, so that a write that cannot fit changes nothing: Redis
+// refuses such a command with -OOM, and noeviction must refuse one that would go over.
+// Evicts just enough for the growth, never `current` (about to be replaced). When this shard
+// has nothing more that may go, another shard's counters decide: if one holds an eligible
+// entry the write goes ahead and Cache::update evicts there (no two shard locks at once), so
+// a race with writers elsewhere can leave usage over by about one entry, which the next write
+// corrects. The growth of the hash table's own array, if the insert triggers one, is not
+// foreseen.
+bool Shard::make_room(const Entry* fresh, const Entry* current, std::int64_t now_ms) {
+  const std::size_t limit = cache_->max_memory();
+  const std::size_t gained = current != nullptr ? current->footprint() : 0;
+  const std::size_t needed = fresh->footprint();
+  if (needed <= gained) return true;  // no growth: never refused
+  const std::size_t growth = needed - gained;
+  while (cache_->used_memory() + growth > limit) {
+    Entry* victim = pick_victim(current, now_ms);
+    if (victim == nullptr) {
+      return cache_->evictable_elsewhere(*this, cache_->eviction_policy());
+    }
+    remove_victim(victim, now_ms);
+  }
+  return true;
+}
+
+// The policy's best of `eviction_samples_` random eligible entries (Redis's maxmemory-samples).
+// An expired entry is taken at once, since dropping it loses nothing. The volatile policies
+// see only entries with a TTL; since the table samples all entries, they probe more when TTLs
+// are few (up to kMaxProbes), and a shard whose TTL keys are rarer than about 1 in 64 may find
+// none and report nothing to evict.
 Entry* Shard::pick_victim(const Entry* keep, std::int64_t now_ms) {
-  const std::uint32_t now_tick = tick_.load(std::memory_order_relaxed);
+  constexpr std::size_t kMaxProbes = 1024;
+  const VictimRanker ranker(cache_->eviction_policy(), now_ms);
+  if (!ranker.evicts()) return nullptr;
+  const std::size_t present = table_.size();
+  std::size_t eligible =
+      ranker.volatile_only() ? with_expiry_.load(std::memory_order_relaxed) : present;
+  if (keep != nullptr && ranker.eligible(*keep) && eligible > 0) --eligible;
+  if (eligible == 0) return nullptr;
+  const std::size_t spread = (present + eligible - 1) / eligible;
+  const std::size_t probes =
+      std::min(2 * eviction_samples_ * spread, std::max(kMaxProbes, 2 * eviction_samples_));
   Entry* best = nullptr;
-  std::uint32_t best_age = 0;
-  for (std::size_t attempt = 0; attempt < 2 * eviction_samples_; ++attempt) {
+  std::uint64_t best_score = 0;
+  std::size_t compared = 0;
+  for (std::size_t probe = 0; probe < probes && compared < eviction_samples_; ++probe) {
     Entry* candidate = table_.sample(rng_);
     if (candidate == nullptr) break;
-    if (candidate == keep) {
-      if (table_.size() == 1) break;
-      continue;
-    }
-    if (candidate->expired_at(now_ms)) return candidate;
-    // Unsigned subtraction keeps ages right across the 32-bit tick's wrap-around.
-    const std::uint32_t age = now_tick - candidate->access_tick.load(std::memory_order_relaxed);
-    if (best == nullptr || age > best_age) {
+    if (candidate == keep || !ranker.eligible(*candidate)) continue;
+    if (candidate->expired_at(now_ms) || ranker.takes_first()) return candidate;
+    const std::uint64_t score = ranker.score(*candidate);
+    if (best == nullptr || score > best_score) {
       best = candidate;
-      best_age = age;
+      best_score = score;
     }
-    if (attempt + 1 >= eviction_samples_ && best != nullptr) break;
+    ++compared;
   }
   return best;
 }

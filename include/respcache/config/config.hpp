@@ -5,6 +5,8 @@
 #include <optional>
 #include <string>
 
+#include "respcache/storage/eviction_policy.hpp"
+
 namespace respcache::config {
 
 struct SystemResources;
@@ -34,6 +36,8 @@ struct Config {
   /// Data budget in bytes (entries and hash tables).
   std::size_t max_memory = 0;
   std::string max_memory_source;
+  /// What goes when a write takes usage over max_memory (Redis's maxmemory-policy).
+  storage::EvictionPolicy max_memory_policy = storage::EvictionPolicy::kAllKeysLru;
   /// Keys the hash tables are sized for at start-up; by default the budget over
   /// kExpectedEntryBytes, at most kMaxDefaultReserveKeys.
   std::size_t reserve_keys = 0;

@@ -22,10 +22,11 @@ class Connection;
 /// An io_context and the threads that run it, with their buffer pools, counters and
 /// connections.
 ///
-/// In the shared model (the default) there is one worker whose io_context all threads run;
-/// each connection's handlers go through a strand, and buffer pools and counters are per
-/// thread. In the per-thread model every worker has one thread: a connection lives on one
-/// thread for its whole life and nothing about it is shared; only the cache is.
+/// In the shared model (the default) there is one worker whose io_context all threads run; a
+/// connection's handlers may run on any of them, one at a time (see Connection), and buffer
+/// pools and counters are per thread. In the per-thread model every worker has one thread: a
+/// connection lives on one thread for its whole life and nothing about it is shared; only the
+/// cache is.
 class Worker {
  public:
   /// Threads [first_thread, first_thread + threads) of the server; their index selects the
@@ -33,15 +34,14 @@ class Worker {
   Worker(std::size_t first_thread, std::size_t threads, commands::Service& service);
   ~Worker();
 
-  asio::io_context& io() { return io_; }
-  /// The executor a new socket should use: the io_context's, or a strand when several
-  /// threads run it.
+  /// The executor a new socket should use: the io_context's (a connection needs no strand).
   asio::any_io_executor executor_for_new_socket();
   /// Several threads run this io_context.
   bool shared() const { return thread_count_ > 1; }
   void start();
-  /// Hands a freshly accepted socket (bound to io()) to this worker. The caller has already
-  /// counted it in connected_clients. Thread-safe.
+  /// Hands a freshly accepted socket (bound to executor_for_new_socket()) to this worker. The
+  /// caller has already counted it in connected_clients. Thread-safe; after begin_shutdown the
+  /// socket is closed unused.
   void adopt(asio::ip::tcp::socket socket);
   /// Closes every connection that has not interacted since `cutoff_ms` (a value of
   /// core::CoarseClock::now_ms). Thread-safe.
@@ -70,14 +70,16 @@ class Worker {
   asio::io_context io_;
   std::optional<asio::executor_work_guard<asio::io_context::executor_type>> work_;
   std::vector<std::thread> threads_;
+  BufferPool::Depot depot_;        // before pools_, which hand buffers to it
   std::vector<BufferPool> pools_;  // one per thread
   std::atomic<std::size_t> running_{0};
   // Owning references, keyed by address so a closing connection finds itself in O(1). The
   // mutex matters only in the shared model; uncontended, it costs nothing per request since
-  // only connect and close take it.
+  // only connect and close take it. It also guards shutting_down_, so that adopting a
+  // connection and begin_shutdown's snapshot of connections_ are ordered.
   std::mutex connections_mutex_;
   std::unordered_map<Connection*, std::shared_ptr<Connection>> connections_;
-  std::atomic<bool> shutting_down_{false};
+  bool shutting_down_ = false;
   std::atomic<bool> finished_{false};
 };
 

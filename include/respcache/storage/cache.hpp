@@ -8,8 +8,10 @@
 
 #include "respcache/storage/clock.hpp"
 #include "respcache/storage/entry.hpp"
+#include "respcache/storage/eviction_policy.hpp"
 #include "respcache/storage/function_ref.hpp"
 #include "respcache/storage/key_hasher.hpp"
+#include "respcache/storage/scan_cursor.hpp"
 
 namespace respcache::storage {
 
@@ -20,8 +22,10 @@ struct CacheOptions {
   std::size_t max_memory = 0;
   /// Keys the hash tables are sized for at start-up, across all shards.
   std::size_t initial_capacity = 1 << 20;
-  /// Entries compared per eviction (sampled LRU, like Redis's maxmemory-samples).
+  /// Entries compared per eviction (like Redis's maxmemory-samples).
   std::size_t eviction_samples = 8;
+  /// Which entries go when a write takes usage over max_memory (Redis's maxmemory-policy).
+  EvictionPolicy eviction_policy = EvictionPolicy::kAllKeysLru;
   /// Time source for expiry; null means the system clock.
   const Clock* clock = nullptr;
   /// Hash seed; 0 picks a random one, so clients cannot aim keys at one slot.
@@ -56,7 +60,8 @@ struct Mutation {
 
 enum class WriteStatus {
   kOk,
-  kTooLarge,  ///< the entry alone is larger than the memory budget
+  kTooLarge,     ///< the entry alone is larger than the memory budget
+  kOutOfMemory,  ///< the write would go over the budget and the policy may evict nothing
 };
 
 struct CacheStats {
@@ -79,9 +84,10 @@ class Shard;
 /// the key's shard. No call holds two shard locks at once.
 ///
 /// Memory: `used_memory()` is the sum of entry footprints and hash-table slot arrays, each as
-/// the allocator's usable size plus its chunk header. After a write, while it exceeds the budget,
-/// entries are evicted: least recently used of a sample, from the written shard first and then from
-/// the others.
+/// the allocator's usable size plus its chunk header. A write that would exceed the budget first
+/// evicts what its EvictionPolicy picks from a sample, in the written shard first and then in
+/// the others; with nothing left that the policy may evict (noeviction, or volatile-* without
+/// keys with a TTL) it is refused with kOutOfMemory and changes nothing, while reads go on.
 ///
 /// Expiry: an expired entry is never returned; writes and the active sweep reclaim it.
 class Cache {
@@ -116,6 +122,40 @@ class Cache {
   /// than a quarter of a sample had expired; returns how many were removed.
   std::size_t expire_some(std::size_t max_checks);
 
+  using VisitFn = FunctionRef<void(const EntryView&)>;
+
+  /// One step of a cursor scan, SCAN's engine: pass 0 to start and each returned cursor back;
+  /// 0 returned means done. Walks at most `count` entries (0 counts as 1; more only when one
+  /// hash position holds more, see HashTable::scan), crossing into the next shards while
+  /// budget remains, and calls `fn` for the live ones. `fn` runs under the shard's shared lock:
+  /// it must copy out what it needs and must not call back into the cache (a write to the same
+  /// shard would deadlock). Expired entries count toward `count` but are not passed.
+  ///
+  /// The guarantee, Redis's and more: a key present from the first call to the last is passed
+  /// exactly once, one added or removed in between at most once, whatever the writes, evictions
+  /// and table resizes between steps. Why: the cursor is a point in hash space (ScanCursor), a
+  /// key's point never changes, and each step reads a range of it whole under the lock (see
+  /// HashTable::scan). No snapshot: each key is seen as it was when its step ran. A cursor the
+  /// cache never returned is no error: it decodes to some point and the scan goes on from there
+  /// (past the last shard: done at once).
+  std::uint64_t scan(std::uint64_t cursor, std::size_t count, VisitFn fn);
+  /// The same with a budget of entries and bytes (see ScanBudget), taken from `budget`; a
+  /// spent one counts as one entry or byte.
+  std::uint64_t scan(std::uint64_t cursor, ScanBudget& budget, VisitFn fn);
+
+  /// Visits every live entry, shard by shard, holding a shard's shared lock only while one
+  /// chunk (at most `chunk` in entries and bytes walked; see scan for the one exception) goes
+  /// through `fn`; `chunk_done` then runs with no lock held (where a snapshot writer flushes)
+  /// and the walk resumes where it stopped. Consistent per key, not point-in-time across keys:
+  /// a key present throughout is visited exactly once, as it was when its chunk was read, one
+  /// written during the walk at most once. `fn` has scan's rules.
+  void for_each_chunked(ScanBudget chunk, VisitFn fn, FunctionRef<void()> chunk_done);
+  /// for_each_chunked in chunks of kForEachChunk entries, with nothing between them.
+  void for_each(VisitFn fn);
+  static constexpr std::size_t kForEachChunk = 1024;
+  /// Scan cursors keep bits 48..63 free (ScanCursor), so shard counts stay below this.
+  static constexpr std::size_t kMaxShards = std::size_t{1} << 16;
+
   /// Bytes of entries and hash tables.
   std::size_t data_memory() const { return used_memory_.load(std::memory_order_relaxed); }
   /// Memory that counts against the budget: data plus the bytes of `count_in_budget`.
@@ -133,6 +173,13 @@ class Cache {
   std::size_t max_memory() const { return max_memory_.load(std::memory_order_relaxed); }
   /// Changes the budget at run time; evicts at once if usage is above the new one.
   void set_max_memory(std::size_t bytes);
+  /// Changes the policy at run time, from any thread; evicts at once if usage is above the
+  /// budget and the new policy may. Entries keep their access stamps, which every policy
+  /// reads the same way (eviction_policy.hpp), so nothing is converted.
+  void set_eviction_policy(EvictionPolicy policy);
+  EvictionPolicy eviction_policy() const {
+    return eviction_policy_.load(std::memory_order_relaxed);
+  }
   /// Live and not-yet-reclaimed expired entries.
   std::size_t size() const;
   CacheStats stats() const;
@@ -153,11 +200,15 @@ class Cache {
     const std::size_t limit = max_memory();
     return limit != 0 && used_memory() > limit;
   }
+  /// Whether a shard other than `except` holds an entry `policy` may evict, by the shards'
+  /// counters (no lock: a hint that a concurrent write may just have made stale).
+  bool evictable_elsewhere(const Shard& except, EvictionPolicy policy) const;
 
   std::size_t shard_count_;
   std::size_t shard_mask_;
   KeyHasher hasher_;
   const Clock* clock_;
+  std::atomic<EvictionPolicy> eviction_policy_;
   std::unique_ptr<Shard[]> shards_;
   std::atomic<std::size_t> used_memory_{0};
   std::atomic<std::size_t> max_memory_;

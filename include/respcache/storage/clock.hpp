@@ -33,4 +33,30 @@ class ManualClock final : public Clock {
   std::atomic<std::int64_t> now_;
 };
 
+/// Redis's LRU clock: wall-clock time in ticks of kLruClockResolutionMs, kept to its low 24
+/// bits so that it fits beside an 8-bit LFU counter in an entry's 32-bit access stamp. Redis
+/// ticks once a second (wrapping after 194 days); 10 ms keeps recency meaningful in a small
+/// cache that turns over in seconds, and still wraps only after 46.6 hours. It is derived from
+/// the time a request already reads, so reads advance it as much as writes do.
+inline constexpr unsigned kLruClockBits = 24;
+inline constexpr std::uint32_t kLruClockMax = (1U << kLruClockBits) - 1;
+inline constexpr std::int64_t kLruClockResolutionMs = 10;
+/// How long the clock takes to come back to the same value.
+inline constexpr std::int64_t kLruClockWrapMs =
+    (std::int64_t{kLruClockMax} + 1) * kLruClockResolutionMs;
+
+/// The LRU clock at `now_ms` (epoch milliseconds, not negative).
+constexpr std::uint32_t lru_clock(std::int64_t now_ms) {
+  return static_cast<std::uint32_t>(static_cast<std::uint64_t>(now_ms) / kLruClockResolutionMs) &
+         kLruClockMax;
+}
+
+/// Ticks from `stamp` to `now`, both LRU clock values. As Redis's estimateObjectIdleTime, it
+/// assumes the clock wrapped at most once in between: a stamp that looks later than now is
+/// from before the wrap. An entry idle for more than kLruClockWrapMs looks younger than it is
+/// (by a multiple of the wrap), the price of 24 bits.
+constexpr std::uint32_t lru_idle_ticks(std::uint32_t stamp, std::uint32_t now) {
+  return (now - stamp) & kLruClockMax;
+}
+
 }  // namespace respcache::storage

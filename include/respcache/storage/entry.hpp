@@ -10,7 +10,7 @@ namespace respcache::storage {
 
 /// One cached key and value with its metadata, in a single heap allocation:
 ///
-///   offset 0   access_tick   u32, atomic   the shard's logical clock at the last access
+///   offset 0   access_tick   u32, atomic   access stamp: LRU clock and LFU counter
 ///   offset 4   value_len     u32
 ///   offset 8   key_len_flags u32           key length (31 bits); top bit: expiry present
 ///   offset 12  expire_at_ms  i64, only when the top bit is set (read and written by memcpy)
@@ -22,9 +22,10 @@ namespace respcache::storage {
 /// chunk (request 88 + 8-byte chunk header, rounded to 16); a 32-byte header needed 128.
 /// Keys without a TTL do not pay the 8 bytes of expiry.
 ///
-/// `access_tick` drives sampled LRU: eviction samples a few entries and drops the one with the
-/// oldest tick. Readers update it with a relaxed store under the shard's shared lock; all
-/// other fields change only under the exclusive lock.
+/// `access_tick` is what the eviction policies rank entries by: a 24-bit LRU clock and an 8-bit
+/// LFU counter, laid out and interpreted in eviction_policy.hpp (access_stamp). Readers update
+/// it with a relaxed store under the shard's shared lock; all other fields change only under
+/// the exclusive lock.
 struct Entry {
   std::atomic<std::uint32_t> access_tick;
   std::uint32_t value_len;
@@ -60,7 +61,7 @@ struct Entry {
   /// expiry. Returns null when the allocator fails or a length does not fit its field. The
   /// caller owns it until it is linked into a table.
   static Entry* create(std::string_view key, std::string_view first, std::string_view second,
-                       std::int64_t expire_at_ms, std::uint32_t tick);
+                       std::int64_t expire_at_ms, std::uint32_t access_stamp);
   static void destroy(Entry* entry);
 
   /// Overwrites the value (head followed by tail; head may be the current value itself) and

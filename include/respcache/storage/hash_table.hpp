@@ -9,6 +9,7 @@
 #include "respcache/storage/entry.hpp"
 #include "respcache/storage/function_ref.hpp"
 #include "respcache/storage/key_hasher.hpp"
+#include "respcache/storage/scan_cursor.hpp"
 
 namespace respcache::storage {
 
@@ -64,6 +65,44 @@ class HashTable {
   /// falls back to the (slightly biased) scan.
   Entry* sample(std::minstd_rand& rng) const;
 
+  /// One step of a scan in hash space: visits, from both arrays, every entry whose position
+  /// (position_of its hash) is in [from, to), and returns `to`: ScanCursor::kPositionEnd once
+  /// the table is done. The caller holds the shard's lock (shared is enough) for the whole
+  /// step; `visit` must not change the table. Takes consecutive ranges until `budget` is spent
+  /// or nearly (it is decremented by what was visited) or the table ends; visits nothing and
+  /// returns `from` if the budget is spent on entry.
+  ///
+  /// Why a position and not a slot index: a slot index is no cursor here. An insert shifts the
+  /// run after it one slot on, a backward-shift removal pulls it one back, and a resize moves
+  /// entries to an array of another size, so an index past a key may be before it after any
+  /// write. A key's position never changes, and an array of capacity c places an entry at home
+  /// slot floor(position * c / 2^32), which is monotone in the position. Robin Hood probing
+  /// keeps each cluster sorted by home slot (an insert goes before the first occupant with a
+  /// later home, a removal shifts back without reordering), so the entries of [from, to) are
+  /// the ones met walking from home_of(from) whose home is in [home_of(from), home_of(to - 1)],
+  /// filtered by position in those two boundary home slots only; the walk stops at an empty
+  /// slot or a later home. Both arrays are walked, and nothing moves between them during the
+  /// step, so an entry is met exactly once whichever array holds it.
+  ///
+  /// The guarantee: a scan's steps cover [0, 2^32) in consecutive ranges, each read whole at
+  /// one moment, and a key's position is in exactly one range. So a key present for the whole
+  /// scan is visited exactly once, one added or removed during it at most once (removed and
+  /// added back, it has the same position), however the table grows or shifts between steps.
+  /// Unlike Redis's dictScan, nothing is ever returned twice.
+  ///
+  /// Each range's end: the width that should hold 3/4 of what is left of the entry budget at
+  /// the table's density (positions are uniform), halved while a counting walk finds more than
+  /// is left; the step stops after a range that had to be cut. A range never splits a
+  /// position, so one position holding more than the budget (many keys sharing 32 bits of
+  /// hash) is visited whole if nothing has been visited on the budget yet, and not at all
+  /// otherwise: the only case in which a step exceeds the budget.
+  std::uint64_t scan(std::uint64_t from, ScanBudget& budget,
+                     FunctionRef<void(const Entry*)> visit) const;
+  /// The low 32 bits of a key's hash: its place in hash space, and what sets its home slot.
+  static std::uint64_t position_of(std::uint64_t hash) {
+    return hash & (ScanCursor::kPositionEnd - 1);
+  }
+
   /// Takes up to `steps` steps of a resize in progress (see above); nothing otherwise.
   void migrate_some(std::size_t steps);
 
@@ -104,6 +143,14 @@ class HashTable {
   static std::size_t find_entry(const Array& array, std::uint64_t hash, const Entry* entry);
   static bool insert_into(Array& array, std::uint64_t hash, Entry* entry);
   static void erase_at(Array& array, std::size_t index);
+
+  // Calls `visit` for each entry of `array` with a position in [from, to), from < to, until it
+  // returns false; returns false then.
+  bool walk(const Array& array, std::uint64_t from, std::uint64_t to,
+            FunctionRef<bool(const Entry*)> visit) const;
+  bool fits(std::uint64_t from, std::uint64_t to, const ScanBudget& budget) const;
+  std::uint64_t step_end(std::uint64_t from, const ScanBudget& budget, bool may_exceed,
+                         bool& cut) const;
 
   void maybe_grow();
   void release_passed_pages();

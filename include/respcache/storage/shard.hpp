@@ -8,6 +8,7 @@
 #include <string_view>
 
 #include "respcache/storage/cache.hpp"
+#include "respcache/storage/eviction_policy.hpp"
 #include "respcache/storage/hash_table.hpp"
 
 namespace respcache::storage {
@@ -24,15 +25,21 @@ class alignas(64) Shard {
   /// Both remove the entry if they find it expired (taking the exclusive lock to do so).
   bool read(std::uint64_t hash, std::string_view key, std::int64_t now_ms, Cache::ReadFn fn);
   bool contains(std::uint64_t hash, std::string_view key, std::int64_t now_ms);
-  /// Applies fn's mutation. Returns kOk/kTooLarge, and sets `over_budget` when the cache
-  /// is still above its budget after evicting everything this shard could.
+  /// Applies fn's mutation. Returns kOk, kTooLarge, or kOutOfMemory (a store that would go
+  /// over the budget with nothing the policy may evict, here or by the counters elsewhere), and
+  /// sets `over_budget` when the cache is still above its budget after evicting everything
+  /// this shard could.
   WriteStatus update(std::uint64_t hash, std::string_view key, std::int64_t now_ms,
                      Cache::UpdateFn fn, bool& over_budget);
   void clear();
   /// Also moves a bounded part of a hash-table resize in progress, so that one left
   /// unfinished when writes stop (after a bulk load) does not keep both arrays for good.
   std::size_t expire_some(std::int64_t now_ms, std::size_t max_checks);
-  /// Takes the lock and evicts the least recently used of a sample; false if none could go.
+  /// One step of Cache::scan in this shard, under the shared lock: HashTable::scan from
+  /// position `from`, passing `fn` the entries not expired at `now_ms`.
+  std::uint64_t scan(std::uint64_t from, ScanBudget& budget, std::int64_t now_ms,
+                     Cache::VisitFn fn) const;
+  /// Takes the lock and evicts the policy's choice of a sample; false if none could go.
   bool evict_one();
 
   std::size_t size() const { return count_.load(std::memory_order_relaxed); }
@@ -46,6 +53,7 @@ class alignas(64) Shard {
   bool link(std::uint64_t hash, Entry* fresh, Entry* replaced);
   void unlink(std::uint64_t hash, Entry* entry);
   bool evict_locked(const Entry* keep);
+  bool make_room(const Entry* fresh, const Entry* current, std::int64_t now_ms);
   void remove_victim(Entry* victim, std::int64_t now_ms);
   Entry* pick_victim(const Entry* keep, std::int64_t now_ms);
   void sync_index_bytes();
@@ -53,9 +61,6 @@ class alignas(64) Shard {
   void sub_used(std::size_t bytes);
 
   mutable std::shared_mutex mutex_;
-  // The shard's logical clock: advanced by every write, stamped on entries by every access.
-  // Reads only load it, so concurrent readers never write a shared cache line for it.
-  std::atomic<std::uint32_t> tick_{0};
   Cache* cache_ = nullptr;
   HashTable table_;
   std::size_t accounted_index_bytes_ = 0;

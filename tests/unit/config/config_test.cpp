@@ -98,5 +98,38 @@ TEST(DerivedDefaults, ExplicitThreadsWin) {
   EXPECT_EQ(c.threads_source, "--threads");
 }
 
+TEST(MaxMemoryPolicy, DefaultsToAllKeysLru) {
+  EXPECT_EQ(parse(container(kGiB, 0, 2), {}).max_memory_policy,
+            storage::EvictionPolicy::kAllKeysLru);
+}
+
+TEST(MaxMemoryPolicy, TakesEveryRedisName) {
+  for (const storage::EvictionPolicy policy : storage::kEvictionPolicies) {
+    const std::string name(storage::eviction_policy_name(policy));
+    EXPECT_EQ(parse(container(kGiB, 0, 2), {"--maxmemory-policy", name.c_str()}).max_memory_policy,
+              policy)
+        << name;
+  }
+  EXPECT_EQ(parse(container(kGiB, 0, 2), {"--maxmemory-policy", "Volatile-TTL"}).max_memory_policy,
+            storage::EvictionPolicy::kVolatileTtl);
+}
+
+TEST(MaxMemoryPolicy, UnknownNamesAreRefusedAtStartUp) {
+  for (const char* bad : {"lru", "allkeys-sieve", ""}) {
+    std::vector<std::string> storage = {"respcache", "--maxmemory-policy", bad};
+    std::vector<char*> argv;
+    for (auto& s : storage) argv.push_back(s.data());
+    testing::internal::CaptureStderr();
+    testing::internal::CaptureStdout();
+    const CommandLine line = parse_command_line(3, argv.data(), container(kGiB, 0, 2));
+    const std::string printed =
+        testing::internal::GetCapturedStdout() + testing::internal::GetCapturedStderr();
+    EXPECT_FALSE(line.config.has_value()) << bad;
+    EXPECT_NE(line.exit_code, 0) << bad;
+    EXPECT_NE(printed.find("--maxmemory-policy"), std::string::npos) << printed;
+    EXPECT_NE(printed.find("allkeys-lru, allkeys-lfu"), std::string::npos) << printed;
+  }
+}
+
 }  // namespace
 }  // namespace respcache::config

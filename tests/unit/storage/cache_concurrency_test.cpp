@@ -14,6 +14,7 @@
 
 #include "respcache/storage/cache.hpp"
 #include "respcache/storage/clock.hpp"
+#include "respcache/storage/eviction_policy.hpp"
 
 namespace respcache::storage {
 namespace {
@@ -253,6 +254,52 @@ TEST(CacheConcurrency, ManyShardsShareOneBudget) {
   EXPECT_EQ(cache.size(), census.live);
   EXPECT_EQ(cache.stats().keys_with_expiry, census.with_expiry);
 
+  for (std::size_t i = 0; i < kKeys; ++i) cache.erase(key_of(i));
+  EXPECT_EQ(cache.size(), 0u);
+  EXPECT_EQ(cache.used_memory(), empty_usage);
+}
+
+// One thread switches the eviction policy through all of them while the others read, write and
+// evict: every policy reads the same access stamps, so a switch is only a relaxed store, and
+// whatever was refused or evicted on the way, the accounts must still add up.
+TEST(CacheConcurrency, PolicySwitchesDuringTrafficKeepTheAccountsExact) {
+  constexpr std::size_t kKeys = 2048;
+  ManualClock clock;
+  CacheOptions options;
+  options.shard_count = 4;
+  options.initial_capacity = 2 * kKeys;
+  options.clock = &clock;
+  options.hash_seed = kSeed;
+  Cache cache(options);
+  const std::size_t empty_usage = cache.used_memory();
+  const std::size_t budget = empty_usage + 48 * 1024;
+  cache.set_max_memory(budget);
+
+  std::atomic<std::size_t> malformed{0};
+  std::atomic<bool> done{false};
+  std::atomic<std::size_t> running{kThreads - 1};
+  run_threads(kThreads, [&](std::size_t t) {
+    if (t == 0) {  // the policy switcher, with time moving on
+      for (std::size_t round = 0; !done.load(); ++round) {
+        cache.set_eviction_policy(kEvictionPolicies[round % kEvictionPolicies.size()]);
+        clock.advance(kLruClockResolutionMs);
+        std::this_thread::yield();
+      }
+      return;
+    }
+    mixed_operations(cache, kKeys, 5000, static_cast<std::uint32_t>(t + 31), clock, 1'000'000'000,
+                     malformed);
+    if (running.fetch_sub(1) == 1) done.store(true);
+  });
+
+  EXPECT_EQ(malformed.load(), 0u);
+  EXPECT_LE(cache.used_memory(), budget + kThreads * kEntrySlack);
+  const Census census = take_census(cache, kKeys);
+  EXPECT_EQ(census.malformed, 0u);
+  EXPECT_EQ(cache.size(), census.live);
+  EXPECT_EQ(cache.stats().keys_with_expiry, census.with_expiry);
+
+  cache.set_eviction_policy(EvictionPolicy::kAllKeysLru);
   for (std::size_t i = 0; i < kKeys; ++i) cache.erase(key_of(i));
   EXPECT_EQ(cache.size(), 0u);
   EXPECT_EQ(cache.used_memory(), empty_usage);

@@ -439,14 +439,20 @@ TEST(CacheEviction, FillingFourTimesTheBudgetStaysWithinIt) {
   EXPECT_GT(readable, keys / 8);  // the budget is still put to use
 }
 
+// Recency is wall-clock time at the LRU clock's resolution, so the clock moves a tick per
+// write here: what counts is that reads, not only writes, renew it.
 TEST(CacheEviction, RecentlyReadKeysSurvive) {
   const std::size_t budget = 256 * 1024;
-  Cache cache(eviction_options(budget, 4));
+  ManualClock clock;
+  CacheOptions options = eviction_options(budget, 4);
+  options.clock = &clock;
+  Cache cache(options);
   constexpr std::size_t kHot = 100;
   for (std::size_t i = 0; i < kHot; ++i) cache.set("hot:" + std::to_string(i), value_of(i, 100));
 
   std::size_t keys = 0;
   for (std::size_t written = 0; written < 4 * budget; ++keys) {
+    clock.advance(kLruClockResolutionMs);
     cache.set(key_of(keys), value_of(keys, 100));
     written += 100;
     if (keys % 20 == 0) {

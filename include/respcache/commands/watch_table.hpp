@@ -1,0 +1,82 @@
+#pragma once
+
+#include <atomic>
+#include <cstddef>
+#include <mutex>
+#include <string>
+#include <string_view>
+#include <unordered_map>
+#include <vector>
+
+#include "respcache/storage/cache.hpp"
+
+namespace respcache::commands {
+
+class WatchTable;
+
+/// The keys one client WATCHes, and whether any of them changed since. Owned by the client's
+/// state; its destructor takes the keys out of the table, so a closed client leaves nothing
+/// behind.
+class WatchedKeys {
+ public:
+  explicit WatchedKeys(WatchTable& table) : table_(table) {}
+  ~WatchedKeys();
+  WatchedKeys(const WatchedKeys&) = delete;
+  WatchedKeys& operator=(const WatchedKeys&) = delete;
+
+  /// A watched key was written, deleted, expired, evicted or flushed.
+  bool dirty() const { return dirty_.load(std::memory_order_acquire); }
+  bool empty() const { return keys_.empty(); }
+  /// Each key with whether it held a live value when watched (see WatchTable::expired_since).
+  struct Key {
+    std::string name;
+    bool existed;
+  };
+  const std::vector<Key>& keys() const { return keys_; }
+  std::vector<Key>& keys() { return keys_; }
+
+ private:
+  friend class WatchTable;
+  WatchTable& table_;
+  std::vector<Key> keys_;
+  std::atomic<bool> dirty_{false};
+};
+
+/// Redis's watched_keys: which clients watch which key, so that a change to the key marks
+/// them. It observes the cache (storage::KeyObserver), which tells it of every change under
+/// the key's shard lock; with no key watched anywhere the cache does not call it at all.
+///
+/// Memory: 32 bytes plus the key per watched key and client, counted in `used_memory`
+/// through the meter given at construction. At most kMaxWatchedKeys keys may be watched
+/// across all clients; WATCH past that is refused.
+///
+/// Locking: one mutex. The cache calls key_changed with a shard lock held, and the table
+/// never calls into the cache while holding its own mutex, so the order is always shard,
+/// then table.
+class WatchTable final : public storage::KeyObserver {
+ public:
+  WatchTable(storage::Cache& cache, std::atomic<std::int64_t>& memory_meter);
+  ~WatchTable() override;
+
+  /// Adds `key` to `client`'s watched keys (once) and returns its record, whose `existed` the
+  /// caller sets once registered (so no change can fall between the look and the watch).
+  /// Null when the table is full.
+  WatchedKeys::Key* watch(WatchedKeys& client, std::string_view key);
+  /// Forgets every key `client` watches and clears its dirty mark.
+  void unwatch(WatchedKeys& client);
+
+  void key_changed(std::string_view key) override;
+
+  static constexpr std::size_t kMaxWatchedKeys = 1 << 20;
+
+ private:
+  std::size_t footprint(std::string_view key) const { return 32 + key.size(); }
+
+  storage::Cache& cache_;
+  std::atomic<std::int64_t>& memory_meter_;
+  std::mutex mutex_;
+  std::unordered_map<std::string, std::vector<WatchedKeys*>> watchers_;
+  std::size_t entries_ = 0;
+};
+
+}  // namespace respcache::commands

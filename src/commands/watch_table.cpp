@@ -1,0 +1,59 @@
+#include "respcache/commands/watch_table.hpp"
+
+#include <algorithm>
+
+namespace respcache::commands {
+
+WatchedKeys::~WatchedKeys() { table_.unwatch(*this); }
+
+WatchTable::WatchTable(storage::Cache& cache, std::atomic<std::int64_t>& memory_meter)
+    : cache_(cache), memory_meter_(memory_meter) {
+  cache_.set_key_observer(this);
+}
+
+WatchTable::~WatchTable() { cache_.set_key_observer(nullptr); }
+
+WatchedKeys::Key* WatchTable::watch(WatchedKeys& client, std::string_view key) {
+  for (WatchedKeys::Key& k : client.keys_) {
+    if (k.name == key) return &k;
+  }
+  std::lock_guard lock(mutex_);
+  if (entries_ >= kMaxWatchedKeys) return nullptr;
+  auto [it, inserted] = watchers_.try_emplace(std::string(key));
+  it->second.push_back(&client);
+  client.keys_.push_back({std::string(key), false});
+  if (entries_++ == 0) cache_.observe_keys(true);
+  memory_meter_.fetch_add(static_cast<std::int64_t>(footprint(key)), std::memory_order_relaxed);
+  return &client.keys_.back();
+}
+
+void WatchTable::unwatch(WatchedKeys& client) {
+  if (client.keys_.empty()) {
+    client.dirty_.store(false, std::memory_order_relaxed);
+    return;
+  }
+  std::lock_guard lock(mutex_);
+  for (const WatchedKeys::Key& k : client.keys_) {
+    const auto it = watchers_.find(k.name);
+    if (it == watchers_.end()) continue;
+    std::erase(it->second, &client);
+    if (it->second.empty()) watchers_.erase(it);
+    --entries_;
+    memory_meter_.fetch_sub(static_cast<std::int64_t>(footprint(k.name)),
+                            std::memory_order_relaxed);
+  }
+  if (entries_ == 0) cache_.observe_keys(false);
+  client.keys_.clear();
+  client.dirty_.store(false, std::memory_order_relaxed);
+}
+
+void WatchTable::key_changed(std::string_view key) {
+  std::lock_guard lock(mutex_);
+  // C++20's heterogeneous lookup needs a transparent hash; one string per watched write
+  // is the price of the plain map, paid only while some key is watched.
+  const auto it = watchers_.find(std::string(key));
+  if (it == watchers_.end()) return;
+  for (WatchedKeys* client : it->second) client->dirty_.store(true, std::memory_order_release);
+}
+
+}  // namespace respcache::commands
