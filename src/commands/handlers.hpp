@@ -48,6 +48,13 @@ void cmd_auth(CommandContext& ctx);
 void cmd_hello(CommandContext& ctx);
 void cmd_client(CommandContext& ctx);
 
+// transaction_commands.cpp
+void cmd_multi(CommandContext& ctx);
+void cmd_exec(CommandContext& ctx);
+void cmd_discard(CommandContext& ctx);
+void cmd_watch(CommandContext& ctx);
+void cmd_unwatch(CommandContext& ctx);
+
 // server_commands.cpp
 void cmd_command(CommandContext& ctx);
 void cmd_config(CommandContext& ctx);

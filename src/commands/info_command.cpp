@@ -88,7 +88,7 @@ void memory_section(CommandContext& ctx, Out& out) {
   line(out, "used_memory_rss_human:{}", config::human_bytes(rss));
   line(out, "maxmemory:{}", stats.max_memory);
   line(out, "maxmemory_human:{}", config::human_bytes(stats.max_memory));
-  line(out, "maxmemory_policy:allkeys-lru");
+  line(out, "maxmemory_policy:{}", storage::eviction_policy_name(ctx.cache().eviction_policy()));
   line(out, "maxmemory_source:{}", ctx.config().max_memory_source);
   line(out, "mem_fragmentation_ratio:{:.2f}",
        stats.used_memory ? static_cast<double>(rss) / static_cast<double>(stats.used_memory) : 0.0);

@@ -25,6 +25,15 @@ void wrong_arity(protocol::ReplyBuilder& reply, std::string_view command) {
   send(reply, text);
 }
 
+void exec_aborted_wrong_arity(protocol::ReplyBuilder& reply, std::string_view command) {
+  fmt::memory_buffer text;
+  fmt::format_to(std::back_inserter(text),
+                 "EXECABORT Transaction discarded because of: wrong number of arguments for "
+                 "'{}' command",
+                 command);
+  send(reply, text);
+}
+
 void unknown_command(protocol::ReplyBuilder& reply, std::span<const std::string_view> args) {
   // Redis 7.0: the name cut to 128 bytes, then each argument quoted, until 128 bytes of them.
   fmt::memory_buffer quoted;

@@ -81,7 +81,8 @@ std::vector<std::pair<std::string_view, std::string>> config_values(CommandConte
       {"bind", c.bind},
       {"port", std::to_string(c.port)},
       {"maxmemory", std::to_string(ctx.cache().max_memory())},
-      {"maxmemory-policy", "allkeys-lru"},
+      {"maxmemory-policy",
+       std::string(storage::eviction_policy_name(ctx.cache().eviction_policy()))},
       {"maxmemory-samples", "8"},
       {"save", ""},
       {"appendonly", "no"},
@@ -125,10 +126,11 @@ void config_get(CommandContext& ctx) {
 
 // The settings CONFIG SET can change, as Redis names them. Every argument is checked before
 // any is applied, so a refused CONFIG SET changes nothing.
-enum class Settable { kMaxMemory, kRequirePass, kTimeout, kQueryBufferLimit };
+enum class Settable { kMaxMemory, kRequirePass, kTimeout, kQueryBufferLimit, kMaxMemoryPolicy };
 
 std::optional<Settable> settable(std::string_view name) {
   if (iequals(name, "maxmemory")) return Settable::kMaxMemory;
+  if (iequals(name, "maxmemory-policy")) return Settable::kMaxMemoryPolicy;
   if (iequals(name, "requirepass")) return Settable::kRequirePass;
   if (iequals(name, "timeout")) return Settable::kTimeout;
   if (iequals(name, "client-query-buffer-limit")) return Settable::kQueryBufferLimit;
@@ -173,6 +175,16 @@ void config_set(CommandContext& ctx) {
             name, config::kLeastBufferLimit));
         return;
       }
+    } else if (*setting == Settable::kMaxMemoryPolicy) {
+      const auto policy = storage::parse_eviction_policy(value);
+      if (!policy) {
+        ctx.reply.error(fmt::format(
+            "ERR CONFIG SET failed (possibly related to argument '{}') - argument(s) must be one "
+            "of the following: {}",
+            name, storage::eviction_policy_names()));
+        return;
+      }
+      change.number = static_cast<std::uint64_t>(*policy);
     } else if (*setting == Settable::kTimeout) {
       const auto seconds = protocol::parse_int64(value);
       if (!seconds || *seconds < 0) {
@@ -190,6 +202,9 @@ void config_set(CommandContext& ctx) {
     switch (change.setting) {
       case Settable::kMaxMemory:
         ctx.cache().set_max_memory(change.number);
+        break;
+      case Settable::kMaxMemoryPolicy:
+        ctx.cache().set_eviction_policy(static_cast<storage::EvictionPolicy>(change.number));
         break;
       case Settable::kRequirePass:
         ctx.auth().set_password(std::string(change.text));

@@ -2,6 +2,7 @@
 
 #include <chrono>
 
+#include "handlers.hpp"
 #include "respcache/commands/command_table.hpp"
 #include "respcache/commands/replies.hpp"
 
@@ -44,25 +45,72 @@ void Service::open_client(ClientState& client) {
 
 void Service::execute(ClientState& client, std::span<const std::string_view> args,
                       protocol::ReplyBuilder& reply, core::WorkerStats& stats) {
+  Transaction* const transaction = client.transaction.get();
+  // Redis's rejectCommand: a refusal inside MULTI also dooms the EXEC (-EXECABORT).
+  const auto refuse = [&] {
+    if (transaction != nullptr) transaction->aborted = true;
+  };
   const CommandSpec* spec = find_command(args[0]);
   if (spec == nullptr) {
     replies::unknown_command(reply, args);
-    return;
+    return refuse();
   }
   if (!arity_accepts(spec->arity, args.size())) {
+    // Redis's execCommandAbort: a refused EXEC itself ends the transaction, saying why.
+    if (transaction != nullptr && spec->handler == cmd_exec) {
+      client.transaction.reset();
+      if (client.watched) watch_table_.unwatch(*client.watched);
+      return replies::exec_aborted_wrong_arity(reply, spec->name);
+    }
     replies::wrong_arity(reply, spec->name);
-    return;
+    return refuse();
   }
   // As in Redis, an unknown command or a wrong arity is reported before authentication.
   if (!client.authenticated && (spec->flags & kNoAuth) == 0 && core_.authentication.required()) {
     reply.error(replies::kNoAuth);
+    return refuse();
+  }
+  if (transaction != nullptr && (spec->flags & kRunsInMulti) == 0)
+    return queue(client, args, reply);
+  run(*spec, client, args, reply, stats);
+}
+
+void Service::execute_queued(ClientState& client, std::span<const std::string_view> args,
+                             protocol::ReplyBuilder& reply, core::WorkerStats& stats) {
+  const CommandSpec* spec = find_command(args[0]);
+  if (spec == nullptr) return replies::unknown_command(reply, args);  // checked when queued
+  run(*spec, client, args, reply, stats);
+}
+
+void Service::run(const CommandSpec& spec, ClientState& client,
+                  std::span<const std::string_view> args, protocol::ReplyBuilder& reply,
+                  core::WorkerStats& stats) {
+  CommandContext ctx{args, client, core_, cache_, stats, reply, *this};
+  const auto start = std::chrono::steady_clock::now();
+  spec.handler(ctx);
+  record(stats, static_cast<std::size_t>(&spec - all_commands().data()),
+         std::chrono::steady_clock::now() - start);
+}
+
+void Service::queue(ClientState& client, std::span<const std::string_view> args,
+                    protocol::ReplyBuilder& reply) {
+  Transaction& transaction = *client.transaction;
+  if (transaction.aborted) {
+    // Doomed already: nothing it queues will run, so nothing is kept.
+    reply.simple("QUEUED");
     return;
   }
-  CommandContext ctx{args, client, core_, cache_, stats, reply};
-  const auto start = std::chrono::steady_clock::now();
-  spec->handler(ctx);
-  record(stats, static_cast<std::size_t>(spec - all_commands().data()),
-         std::chrono::steady_clock::now() - start);
+  std::size_t bytes = 0;
+  for (std::string_view arg : args) bytes += arg.size() + 16;
+  // A queue is input waiting to run, so it obeys the same bound as unparsed input.
+  if (transaction.queue.bytes() + bytes > core_.settings.query_buffer_limit()) {
+    transaction.aborted = true;
+    transaction.queue.clear();
+    reply.error(replies::kTransactionTooLarge);
+    return;
+  }
+  transaction.push(args);
+  reply.simple("QUEUED");
 }
 
 }  // namespace respcache::commands

@@ -180,4 +180,17 @@ CacheStats Cache::stats() const {
   return s;
 }
 
+Cache::ExclusiveAccess::ExclusiveAccess(Cache& cache)
+    : cache_(t_exclusive_cache == &cache ? nullptr : &cache) {
+  if (cache_ == nullptr) return;
+  for (std::size_t i = 0; i < cache_->shard_count_; ++i) cache_->shards_[i].mutex_.lock();
+  t_exclusive_cache = cache_;
+}
+
+Cache::ExclusiveAccess::~ExclusiveAccess() {
+  if (cache_ == nullptr) return;
+  t_exclusive_cache = nullptr;
+  for (std::size_t i = cache_->shard_count_; i-- > 0;) cache_->shards_[i].mutex_.unlock();
+}
+
 }  // namespace respcache::storage

@@ -21,7 +21,7 @@ void Shard::init(Cache* cache, KeyHasher hasher, std::size_t initial_keys,
 }
 
 bool Shard::read(std::uint64_t hash, std::string_view key, std::int64_t now_ms, Cache::ReadFn fn) {
-  std::shared_lock lock(mutex_);
+  SharedShardLock lock(mutex_, cache_);
   Entry* entry = table_.find(hash, key);
   if (entry == nullptr) return false;
   if (entry->expired_at(now_ms)) {
@@ -40,7 +40,7 @@ bool Shard::read(std::uint64_t hash, std::string_view key, std::int64_t now_ms, 
 }
 
 bool Shard::contains(std::uint64_t hash, std::string_view key, std::int64_t now_ms) {
-  std::shared_lock lock(mutex_);
+  SharedShardLock lock(mutex_, cache_);
   const Entry* entry = table_.find(hash, key);
   if (entry == nullptr) return false;
   if (entry->expired_at(now_ms)) {
@@ -55,7 +55,7 @@ bool Shard::contains(std::uint64_t hash, std::string_view key, std::int64_t now_
 // back here with the exclusive one, as Redis deletes expired keys on access. Rare by nature:
 // only the first access after expiry pays.
 void Shard::reclaim_if_expired(std::uint64_t hash, std::string_view key, std::int64_t now_ms) {
-  std::unique_lock lock(mutex_);
+  ExclusiveShardLock lock(mutex_, cache_);
   Entry* entry = table_.find(hash, key);
   if (entry == nullptr || !entry->expired_at(now_ms)) return;
   unlink(hash, entry);
@@ -65,7 +65,7 @@ void Shard::reclaim_if_expired(std::uint64_t hash, std::string_view key, std::in
 
 WriteStatus Shard::update(std::uint64_t hash, std::string_view key, std::int64_t now_ms,
                           Cache::UpdateFn fn, bool& over_budget) {
-  std::unique_lock lock(mutex_);
+  ExclusiveShardLock lock(mutex_, cache_);
   Entry* current = table_.find(hash, key);
   if (current != nullptr && current->expired_at(now_ms)) {
     unlink(hash, current);
@@ -106,6 +106,7 @@ WriteStatus Shard::update(std::uint64_t hash, std::string_view key, std::int64_t
   if (current != nullptr) {
     const bool had_expiry = current->has_expiry();
     if (current->assign_in_place(mutation.head, mutation.tail, mutation.expire_at_ms)) {
+      notify(key);
       current->access_tick.store(stamp, std::memory_order_relaxed);
       if (had_expiry != current->has_expiry()) {
         if (had_expiry) {
@@ -135,9 +136,10 @@ WriteStatus Shard::update(std::uint64_t hash, std::string_view key, std::int64_t
 }
 
 void Shard::clear() {
-  std::unique_lock lock(mutex_);
+  ExclusiveShardLock lock(mutex_, cache_);
   std::size_t freed = 0;
-  table_.clear([&freed](Entry* entry) {
+  table_.clear([this, &freed](Entry* entry) {
+    notify(entry->key());
     freed += entry->footprint();
     Entry::destroy(entry);
   });
@@ -148,7 +150,7 @@ void Shard::clear() {
 }
 
 std::size_t Shard::expire_some(std::int64_t now_ms, std::size_t max_checks) {
-  std::unique_lock lock(mutex_);
+  ExclusiveShardLock lock(mutex_, cache_);
   std::size_t removed = 0;
   if (table_.resizing()) {
     table_.migrate_some(kMigrateStepsPerSweep);
@@ -170,7 +172,7 @@ std::size_t Shard::expire_some(std::int64_t now_ms, std::size_t max_checks) {
 
 std::uint64_t Shard::scan(std::uint64_t from, ScanBudget& budget, std::int64_t now_ms,
                           Cache::VisitFn fn) const {
-  std::shared_lock lock(mutex_);
+  SharedShardLock lock(mutex_, cache_);
   return table_.scan(from, budget, [now_ms, fn](const Entry* entry) {
     if (entry->expired_at(now_ms)) return;
     fn(EntryView{entry->key(), entry->value(), entry->expire_at_ms()});
@@ -178,7 +180,7 @@ std::uint64_t Shard::scan(std::uint64_t from, ScanBudget& budget, std::int64_t n
 }
 
 bool Shard::evict_one() {
-  std::unique_lock lock(mutex_);
+  ExclusiveShardLock lock(mutex_, cache_);
   const std::int64_t now_ms = cache_->clock().now_ms();
   Entry* victim = pick_victim(nullptr, now_ms);
   if (victim == nullptr) return false;
@@ -194,6 +196,7 @@ void Shard::remove_victim(Entry* victim, std::int64_t now_ms) {
 }
 
 bool Shard::link(std::uint64_t hash, Entry* fresh, Entry* replaced) {
+  notify(fresh->key());
   if (replaced != nullptr) {
     if (!table_.replace(hash, replaced, fresh)) return false;
     sub_used(replaced->footprint());
@@ -209,7 +212,12 @@ bool Shard::link(std::uint64_t hash, Entry* fresh, Entry* replaced) {
   return true;
 }
 
+void Shard::notify(std::string_view key) const {
+  if (KeyObserver* observer = cache_->active_observer()) observer->key_changed(key);
+}
+
 void Shard::unlink(std::uint64_t hash, Entry* entry) {
+  notify(entry->key());
   table_.remove(hash, entry);
   count_.fetch_sub(1, std::memory_order_relaxed);
   sub_used(entry->footprint());

@@ -4,6 +4,9 @@
 #include <memory>
 #include <string>
 
+#include "respcache/commands/transaction.hpp"
+#include "respcache/commands/watch_table.hpp"
+
 namespace respcache::commands {
 
 /// What CLIENT SETNAME and CLIENT SETINFO record: rare, so kept out of line.
@@ -17,13 +20,17 @@ struct ClientNames {
 /// idle connection holds one: the names are allocated only when a client sets one.
 struct ClientState {
   std::uint64_t id = 0;
-  int protocol = 2;  ///< RESP version (only 2 so far)
+  int protocol = 2;  ///< RESP version, 2 or 3 (HELLO)
   /// Passed AUTH, or connected while no password was set (as Redis: CONFIG SET requirepass
   /// does not lock out clients already connected).
   bool authenticated = true;
   /// Set by QUIT: send the replies so far, then close.
   bool close_after_reply = false;
   std::unique_ptr<ClientNames> names;
+  /// Between MULTI and EXEC or DISCARD; null otherwise.
+  std::unique_ptr<Transaction> transaction;
+  /// Made by the first WATCH; unregisters itself when the client goes.
+  std::unique_ptr<WatchedKeys> watched;
 
   ClientNames& mutable_names() {
     if (!names) names = std::make_unique<ClientNames>();

@@ -10,6 +10,8 @@
 
 namespace respcache::commands {
 
+class Service;
+
 /// Everything one command execution may touch. `args` are views into the connection's
 /// input buffer, valid for this execution only; args[0] is the command name.
 struct CommandContext {
@@ -19,6 +21,7 @@ struct CommandContext {
   storage::Cache& cache_ref;
   core::WorkerStats& stats;
   protocol::ReplyBuilder& reply;
+  Service& service;
 
   storage::Cache& cache() { return cache_ref; }
   const config::Config& config() const { return core.settings.startup(); }

@@ -17,6 +17,9 @@ enum CommandFlag : std::uint32_t {
   kLoading = 1U << 4,
   kStale = 1U << 5,
   kNoAuth = 1U << 6,
+  /// respcache's own, not reported by COMMAND: runs at once inside MULTI instead of being
+  /// queued (EXEC, DISCARD, MULTI, WATCH, QUIT, as Redis's processCommand lists them).
+  kRunsInMulti = 1U << 16,
 };
 
 /// One command: its lowercase name, Redis arity (n: exactly n arguments counting the name;

@@ -33,12 +33,25 @@ inline constexpr std::string_view kHelloNoAuth =
     "NOAUTH HELLO must be called with the client already authenticated, otherwise the HELLO "
     "AUTH <user> <pass> option can be used to authenticate the client and select the "
     "RESP protocol version at the same time";
+inline constexpr std::string_view kExecAbort =
+    "EXECABORT Transaction discarded because of previous errors.";
+inline constexpr std::string_view kExecWithoutMulti = "ERR EXEC without MULTI";
+inline constexpr std::string_view kDiscardWithoutMulti = "ERR DISCARD without MULTI";
+inline constexpr std::string_view kMultiNested = "ERR MULTI calls can not be nested";
+inline constexpr std::string_view kWatchInsideMulti = "ERR WATCH inside MULTI is not allowed";
+/// respcache's own: Redis bounds a queue only by maxmemory-clients.
+inline constexpr std::string_view kTransactionTooLarge =
+    "ERR transaction discarded: its queued commands exceed client-query-buffer-limit";
+inline constexpr std::string_view kTooManyWatchedKeys =
+    "ERR too many keys are watched on this server";
 /// Sent (as Redis does) to a client accepted past --maxclients, just before it is closed.
 inline constexpr std::string_view kMaxClients = "ERR max number of clients reached";
 inline constexpr std::string_view kBadClientName =
     "ERR Client names cannot contain spaces, newlines or special characters.";
 
 void wrong_arity(protocol::ReplyBuilder& reply, std::string_view command);
+/// "-EXECABORT Transaction discarded because of: wrong number of arguments for 'exec' ...".
+void exec_aborted_wrong_arity(protocol::ReplyBuilder& reply, std::string_view command);
 void unknown_command(protocol::ReplyBuilder& reply, std::span<const std::string_view> args);
 /// "unknown subcommand 'x'. Try CMD HELP." for container commands like CLIENT.
 void unknown_subcommand(protocol::ReplyBuilder& reply, std::string_view command,

@@ -4,18 +4,22 @@
 #include <string_view>
 
 #include "respcache/commands/client_state.hpp"
+#include "respcache/commands/watch_table.hpp"
 #include "respcache/core/server_core.hpp"
 #include "respcache/protocol/reply_builder.hpp"
 #include "respcache/storage/cache.hpp"
 
 namespace respcache::commands {
 
+struct CommandSpec;
+
 /// The one interface the network layer uses to run commands (as Dragonfly's
 /// ServiceInterface sits between its facade and its engine). Sessions parse requests and
 /// call execute(); they never see storage or a handler.
 class Service {
  public:
-  Service(core::ServerCore& core, storage::Cache& cache) : core_(core), cache_(cache) {}
+  Service(core::ServerCore& core, storage::Cache& cache)
+      : core_(core), cache_(cache), watch_table_(cache, core.buffer_bytes) {}
 
   /// Starts the command layer's record of a new client: its id, and whether it must AUTH.
   void open_client(ClientState& client);
@@ -24,8 +28,15 @@ class Service {
   /// views into the caller's input buffer, valid for this call only; args[0] is the name.
   /// `stats` belong to the calling thread. Unknown commands, wrong arity and NOAUTH are
   /// answered here with Redis's texts; everything else is up to the command's handler.
+  /// Inside MULTI, commands are queued (+QUEUED) and a refused one aborts the transaction.
   void execute(ClientState& client, std::span<const std::string_view> args,
                protocol::ReplyBuilder& reply, core::WorkerStats& stats);
+
+  /// Runs one command of an EXEC: checked when it was queued, so straight to its handler.
+  void execute_queued(ClientState& client, std::span<const std::string_view> args,
+                      protocol::ReplyBuilder& reply, core::WorkerStats& stats);
+
+  WatchTable& watch_table() { return watch_table_; }
 
   core::ServerCore& core() { return core_; }
   const core::ServerCore& core() const { return core_; }
@@ -40,8 +51,14 @@ class Service {
   static void reset_statistics(core::ServerCore& core, const storage::Cache& cache);
 
  private:
+  void run(const CommandSpec& spec, ClientState& client, std::span<const std::string_view> args,
+           protocol::ReplyBuilder& reply, core::WorkerStats& stats);
+  void queue(ClientState& client, std::span<const std::string_view> args,
+             protocol::ReplyBuilder& reply);
+
   core::ServerCore& core_;
   storage::Cache& cache_;
+  WatchTable watch_table_;
 };
 
 }  // namespace respcache::commands

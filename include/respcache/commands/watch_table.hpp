@@ -56,7 +56,7 @@ class WatchedKeys {
 class WatchTable final : public storage::KeyObserver {
  public:
   WatchTable(storage::Cache& cache, std::atomic<std::int64_t>& memory_meter);
-  ~WatchTable() override;
+  ~WatchTable();
 
   /// Adds `key` to `client`'s watched keys (once) and returns its record, whose `existed` the
   /// caller sets once registered (so no change can fall between the look and the watch).

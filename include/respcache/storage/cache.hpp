@@ -76,6 +76,17 @@ struct CacheStats {
 
 class Shard;
 
+/// Told of every change to a key: stored, overwritten, deleted, expired, evicted or flushed.
+/// Called with the key's shard lock held (exclusively), so it must not call into the cache;
+/// `key` is valid during the call only. WATCH uses it, and client-side caching will.
+class KeyObserver {
+ public:
+  virtual void key_changed(std::string_view key) = 0;
+
+ protected:
+  ~KeyObserver() = default;
+};
+
 /// The key-value store: `shard_count` shards, each a hash table behind a std::shared_mutex.
 /// It knows nothing of RESP or HTTP.
 ///
@@ -92,6 +103,23 @@ class Shard;
 /// Expiry: an expired entry is never returned; writes and the active sweep reclaim it.
 class Cache {
  public:
+  /// Holds every shard's lock exclusively, taken in shard order (so two of them never
+  /// deadlock), for as long as it lives: whatever the owning thread does to the cache meanwhile
+  /// is atomic to every other thread (MULTI/EXEC, scripts). On the owning thread cache calls
+  /// skip their own locking; it must not be held across anything that waits for another
+  /// thread's cache access. Not reentrant on one thread for the same cache (a nested one is
+  /// a no-op).
+  class ExclusiveAccess {
+   public:
+    explicit ExclusiveAccess(Cache& cache);
+    ~ExclusiveAccess();
+    ExclusiveAccess(const ExclusiveAccess&) = delete;
+    ExclusiveAccess& operator=(const ExclusiveAccess&) = delete;
+
+   private:
+    Cache* cache_;  // null when nested
+  };
+
   explicit Cache(const CacheOptions& options);
   ~Cache();
   Cache(const Cache&) = delete;
@@ -118,6 +146,15 @@ class Cache {
 
   /// Removes every entry.
   void clear();
+
+  /// The one observer of key changes (null: none). Set before clients run.
+  void set_key_observer(KeyObserver* observer) { observer_ = observer; }
+  /// Turns the observer's calls on or off; off, a write pays one atomic load for it.
+  void observe_keys(bool on) { observing_.store(on, std::memory_order_seq_cst); }
+  /// The observer, when observing is on; called by shards on every change.
+  KeyObserver* active_observer() const {
+    return observing_.load(std::memory_order_seq_cst) ? observer_ : nullptr;
+  }
   /// Reclaims expired entries by sampling `max_checks` entries per shard, repeated while more
   /// than a quarter of a sample had expired; returns how many were removed.
   std::size_t expire_some(std::size_t max_checks);
@@ -213,6 +250,8 @@ class Cache {
   std::atomic<std::size_t> used_memory_{0};
   std::atomic<std::size_t> max_memory_;
   const std::atomic<std::int64_t>* other_memory_ = nullptr;
+  KeyObserver* observer_ = nullptr;
+  std::atomic<bool> observing_{false};
 };
 
 }  // namespace respcache::storage

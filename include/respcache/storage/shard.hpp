@@ -10,6 +10,7 @@
 #include "respcache/storage/cache.hpp"
 #include "respcache/storage/eviction_policy.hpp"
 #include "respcache/storage/hash_table.hpp"
+#include "respcache/storage/shard_lock.hpp"
 
 namespace respcache::storage {
 
@@ -53,6 +54,8 @@ class alignas(64) Shard {
   bool link(std::uint64_t hash, Entry* fresh, Entry* replaced);
   void unlink(std::uint64_t hash, Entry* entry);
   bool evict_locked(const Entry* keep);
+  /// Tells the cache's key observer, if one is active, that `key` changed.
+  void notify(std::string_view key) const;
   bool make_room(const Entry* fresh, const Entry* current, std::int64_t now_ms);
   void remove_victim(Entry* victim, std::int64_t now_ms);
   Entry* pick_victim(const Entry* keep, std::int64_t now_ms);
@@ -60,6 +63,7 @@ class alignas(64) Shard {
   void add_used(std::size_t bytes);
   void sub_used(std::size_t bytes);
 
+  friend class Cache;  // ExclusiveAccess takes every shard's mutex
   mutable std::shared_mutex mutex_;
   Cache* cache_ = nullptr;
   HashTable table_;

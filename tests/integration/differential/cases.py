@@ -817,6 +817,11 @@ def ttl_cases():
     return cases
 
 
+def _transaction_cases():
+    from differential.transaction_cases import transaction_cases  # it imports this module
+    return transaction_cases()
+
+
 GROUPS = [
     ("strings", string_cases),
     ("keys", key_cases),
@@ -830,4 +835,5 @@ GROUPS = [
     ("admin", admin_cases),
     ("auth", auth_cases),
     ("ttl", ttl_cases),
+    ("transactions", _transaction_cases),
 ]
