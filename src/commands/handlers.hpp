@@ -20,6 +20,17 @@ void cmd_incr(CommandContext& ctx);
 void cmd_decr(CommandContext& ctx);
 void cmd_incrby(CommandContext& ctx);
 void cmd_decrby(CommandContext& ctx);
+void cmd_setnx(CommandContext& ctx);
+void cmd_getset(CommandContext& ctx);
+void cmd_msetnx(CommandContext& ctx);
+void cmd_incrbyfloat(CommandContext& ctx);
+
+// string_range_commands.cpp
+void cmd_getrange(CommandContext& ctx);
+void cmd_setrange(CommandContext& ctx);
+
+// lcs_command.cpp
+void cmd_lcs(CommandContext& ctx);
 
 // expire_commands.cpp
 void cmd_expire(CommandContext& ctx);

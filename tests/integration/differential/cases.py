@@ -817,6 +817,10 @@ def ttl_cases():
     return cases
 
 
+# The string commands beyond GET/SET have their own module, which imports the
+# helpers above (defined by now, so the circular import is safe).
+from differential import string_extra_cases  # noqa: E402
+
 GROUPS = [
     ("strings", string_cases),
     ("keys", key_cases),
@@ -830,4 +834,11 @@ GROUPS = [
     ("admin", admin_cases),
     ("auth", auth_cases),
     ("ttl", ttl_cases),
+    ("setnx", string_extra_cases.setnx_cases),
+    ("getset", string_extra_cases.getset_cases),
+    ("msetnx", string_extra_cases.msetnx_cases),
+    ("getrange", string_extra_cases.getrange_cases),
+    ("setrange", string_extra_cases.setrange_cases),
+    ("incrbyfloat", string_extra_cases.incrbyfloat_cases),
+    ("lcs", string_extra_cases.lcs_cases),
 ]
