@@ -32,6 +32,17 @@ void cmd_setrange(CommandContext& ctx);
 // lcs_command.cpp
 void cmd_lcs(CommandContext& ctx);
 
+// bitmap_commands.cpp
+void cmd_setbit(CommandContext& ctx);
+void cmd_getbit(CommandContext& ctx);
+void cmd_bitcount(CommandContext& ctx);
+void cmd_bitpos(CommandContext& ctx);
+void cmd_bitop(CommandContext& ctx);
+
+// bitfield_command.cpp
+void cmd_bitfield(CommandContext& ctx);
+void cmd_bitfield_ro(CommandContext& ctx);
+
 // expire_commands.cpp
 void cmd_expire(CommandContext& ctx);
 void cmd_pexpire(CommandContext& ctx);

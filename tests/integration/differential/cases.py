@@ -817,9 +817,9 @@ def ttl_cases():
     return cases
 
 
-# The string commands beyond GET/SET have their own module, which imports the
+# The string and bitmap commands beyond GET/SET have their own modules, which import the
 # helpers above (defined by now, so the circular import is safe).
-from differential import string_extra_cases  # noqa: E402
+from differential import bitmap_cases, string_extra_cases  # noqa: E402
 
 GROUPS = [
     ("strings", string_cases),
@@ -841,4 +841,10 @@ GROUPS = [
     ("setrange", string_extra_cases.setrange_cases),
     ("incrbyfloat", string_extra_cases.incrbyfloat_cases),
     ("lcs", string_extra_cases.lcs_cases),
+    ("setbit", bitmap_cases.setbit_cases),
+    ("getbit", bitmap_cases.getbit_cases),
+    ("bitcount", bitmap_cases.bitcount_cases),
+    ("bitpos", bitmap_cases.bitpos_cases),
+    ("bitop", bitmap_cases.bitop_cases),
+    ("bitfield", bitmap_cases.bitfield_cases),
 ]

@@ -1,4 +1,4 @@
-// The string commands added for client libraries, through Service in RESP2 and
+// The string and bitmap commands added for client libraries, through Service in RESP2 and
 // RESP3: the replies whose shape or text the differential test cannot reach (RESP3, our
 // --max-value-size) or that are easy to get subtly wrong (float text, LCS IDX).
 
@@ -97,7 +97,43 @@ TEST(StringCommands, GrowingPastMaxValueSizeIsRefused) {
   EXPECT_EQ(h.run({"SETRANGE", "k", "536870912", "x"}),
             "-ERR string exceeds maximum allowed size (proto-max-bulk-len)\r\n")
       << "past Redis's own limit, Redis's text";
+  EXPECT_EQ(h.run({"SETBIT", "b", "127", "1"}), ":0\r\n");
+  EXPECT_EQ(h.run({"SETBIT", "b", "128", "1"}), too_large);
+  EXPECT_EQ(h.run({"SETBIT", "b", "4294967296", "1"}),
+            "-ERR bit offset is not an integer or out of range\r\n");
+  EXPECT_EQ(h.run({"BITFIELD", "f", "SET", "u8", "#16", "1"}), too_large);
+  EXPECT_EQ(h.run({"BITFIELD", "f", "GET", "u8", "#16"}), "*1\r\n:0\r\n") << "reads may look";
   EXPECT_EQ(h.run({"STRLEN", "k"}), ":16\r\n");
+  EXPECT_EQ(h.run({"EXISTS", "f"}), ":0\r\n");
+}
+
+TEST(BitmapCommands, BitfieldFailIsANullInEachProtocol) {
+  CommandHarness h;
+  const auto run = [&](int proto) {
+    return h.run({"BITFIELD", "k", "OVERFLOW", "FAIL", "INCRBY", "u2", "0", "5", "GET", "u2", "0"},
+                 proto);
+  };
+  EXPECT_EQ(run(2), "*2\r\n$-1\r\n:0\r\n");
+  EXPECT_EQ(run(3), "*2\r\n_\r\n:0\r\n");
+  EXPECT_EQ(h.run({"BITFIELD", "k", "OVERFLOW", "SAT", "INCRBY", "i8", "0", "1000"}),
+            "*1\r\n:127\r\n");
+  EXPECT_EQ(h.run({"BITFIELD", "k", "INCRBY", "i8", "0", "1"}), "*1\r\n:-128\r\n") << "wraps";
+  EXPECT_EQ(h.run({"BITFIELD_RO", "k", "INCRBY", "i8", "0", "1"}),
+            "-ERR BITFIELD_RO only supports the GET subcommand\r\n");
+}
+
+TEST(BitmapCommands, BitopAndBitpos) {
+  CommandHarness h;
+  ASSERT_EQ(h.run({"MSET", "a", "\xff\xf0", "b", "\x0f"}), "+OK\r\n");
+  EXPECT_EQ(h.run({"BITOP", "AND", "d", "a", "b"}), ":2\r\n");
+  EXPECT_EQ(h.run({"GET", "d"}), std::string("$2\r\n\x0f\x00\r\n", 8));
+  EXPECT_EQ(h.run({"BITPOS", "d", "1"}), ":4\r\n");
+  EXPECT_EQ(h.run({"BITPOS", "a", "0"}), ":12\r\n");
+  EXPECT_EQ(h.run({"BITPOS", "a", "0", "0", "0"}), ":-1\r\n") << "an end given: no padding";
+  EXPECT_EQ(h.run({"BITCOUNT", "a", "4", "11", "BIT"}), ":8\r\n");
+  EXPECT_EQ(h.run({"BITCOUNT", "a", "10", "13", "BIT"}), ":2\r\n");
+  EXPECT_EQ(h.run({"BITOP", "NOT", "d", "missing"}), ":0\r\n");
+  EXPECT_EQ(h.run({"EXISTS", "d"}), ":0\r\n");
 }
 
 }  // namespace
