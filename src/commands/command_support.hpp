@@ -12,6 +12,11 @@
 
 namespace respcache::commands {
 
+/// Redis's proto-max-bulk-len default (512 MB): the largest string Redis lets SETRANGE,
+/// SETBIT or BITFIELD grow, and the limit behind its error texts for them. respcache's own
+/// --max-value-size (smaller by default) is checked after it, with its own error.
+inline constexpr std::uint64_t kProtoMaxBulkLen = 512ULL * 1024 * 1024;
+
 /// Replies with an error and returns false if the key is over --max-key-size.
 bool key_fits(CommandContext& ctx, std::string_view key);
 /// Replies with an error and returns false if the value is over --max-value-size.

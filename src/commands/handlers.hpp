@@ -20,6 +20,28 @@ void cmd_incr(CommandContext& ctx);
 void cmd_decr(CommandContext& ctx);
 void cmd_incrby(CommandContext& ctx);
 void cmd_decrby(CommandContext& ctx);
+void cmd_setnx(CommandContext& ctx);
+void cmd_getset(CommandContext& ctx);
+void cmd_msetnx(CommandContext& ctx);
+void cmd_incrbyfloat(CommandContext& ctx);
+
+// string_range_commands.cpp
+void cmd_getrange(CommandContext& ctx);
+void cmd_setrange(CommandContext& ctx);
+
+// lcs_command.cpp
+void cmd_lcs(CommandContext& ctx);
+
+// bitmap_commands.cpp
+void cmd_setbit(CommandContext& ctx);
+void cmd_getbit(CommandContext& ctx);
+void cmd_bitcount(CommandContext& ctx);
+void cmd_bitpos(CommandContext& ctx);
+void cmd_bitop(CommandContext& ctx);
+
+// bitfield_command.cpp
+void cmd_bitfield(CommandContext& ctx);
+void cmd_bitfield_ro(CommandContext& ctx);
 
 // expire_commands.cpp
 void cmd_expire(CommandContext& ctx);

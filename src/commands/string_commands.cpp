@@ -1,9 +1,11 @@
 // GET, SET, PUT and the other string commands, with Redis 7.0's semantics and replies.
 
 #include <climits>
+#include <cmath>
 
 #include "command_support.hpp"
 #include "handlers.hpp"
+#include "long_double_text.hpp"
 #include "respcache/commands/replies.hpp"
 #include "respcache/protocol/integer.hpp"
 #include "string_options.hpp"
@@ -123,6 +125,64 @@ void cmd_mset(CommandContext& ctx) {
   reply_write(ctx, status);
 }
 
+void cmd_setnx(CommandContext& ctx) {
+  const std::string_view key = ctx.args[1];
+  const std::string_view value = ctx.args[2];
+  if (!key_fits(ctx, key) || !value_fits(ctx, value.size()) ||
+      !entry_fits(ctx, key, value.size())) {
+    return;
+  }
+  bool stored = false;
+  const WriteStatus status = ctx.cache().update(key, [&](const EntryView* current) {
+    if (current != nullptr) return Mutation::keep();
+    stored = true;
+    return Mutation::store(value, 0);
+  });
+  if (status != WriteStatus::kOk) {
+    ctx.reply.error(replies::kOutOfMemory);
+  } else {
+    ctx.reply.integer(stored ? 1 : 0);
+  }
+}
+
+void cmd_getset(CommandContext& ctx) {
+  // Redis's GETSET is GET then a plain SET: the old value (or null) is the reply and the
+  // new value has no TTL.
+  StringOptions opts;
+  opts.get = true;
+  set_generic(ctx, ctx.args[1], ctx.args[2], opts, "getset");
+}
+
+void cmd_msetnx(CommandContext& ctx) {
+  if (ctx.argc() % 2 == 0) {
+    replies::wrong_arity(ctx.reply, "msetnx");
+    return;
+  }
+  for (std::size_t i = 1; i < ctx.argc(); i += 2) {
+    const std::string_view key = ctx.args[i];
+    const std::size_t value_size = ctx.args[i + 1].size();
+    if (!key_fits(ctx, key) || !value_fits(ctx, value_size) || !entry_fits(ctx, key, value_size)) {
+      return;
+    }
+  }
+  // Redis's semantics with one lock per key: if any key exists nothing is written. Between
+  // the checks and the writes another client may create a key; making the whole command
+  // atomic is the job of the multi-key transaction mechanism, not of this handler.
+  for (std::size_t i = 1; i < ctx.argc(); i += 2) {
+    if (ctx.cache().contains(ctx.args[i])) {
+      ctx.reply.integer(0);
+      return;
+    }
+  }
+  for (std::size_t i = 1; i < ctx.argc(); i += 2) {
+    if (ctx.cache().set(ctx.args[i], ctx.args[i + 1]) != WriteStatus::kOk) {
+      ctx.reply.error(replies::kOutOfMemory);
+      return;
+    }
+  }
+  ctx.reply.integer(1);
+}
+
 void cmd_getdel(CommandContext& ctx) {
   bool hit = false;
   ctx.cache().update(ctx.args[1], [&](const EntryView* current) {
@@ -183,6 +243,46 @@ void cmd_decrby(CommandContext& ctx) {
     return;
   }
   increment(ctx, -*delta);
+}
+
+void cmd_incrbyfloat(CommandContext& ctx) {
+  const std::string_view key = ctx.args[1];
+  if (!key_fits(ctx, key)) return;
+  // Redis reads the stored value before the increment; both fail with the same text, so
+  // checking the increment first, outside the lock, replies the same.
+  const auto delta = parse_long_double(ctx.args[2]);
+  if (!delta) {
+    ctx.reply.error(replies::kNotFloat);
+    return;
+  }
+  std::string_view error;
+  char text[kMaxLongDoubleChars];
+  std::size_t len = 0;
+  const WriteStatus status = ctx.cache().update(key, [&](const EntryView* current) {
+    long double value = 0;
+    if (current != nullptr) {
+      const auto parsed = parse_long_double(current->value);
+      if (!parsed) {
+        error = replies::kNotFloat;
+        return Mutation::keep();
+      }
+      value = *parsed;
+    }
+    value += *delta;
+    if (std::isnan(value) || std::isinf(value)) {
+      error = replies::kNanOrInfinity;
+      return Mutation::keep();
+    }
+    len = format_long_double(value, text);
+    return Mutation::store({text, len}, current != nullptr ? current->expire_at_ms : 0);
+  });
+  if (!error.empty()) {
+    ctx.reply.error(error);
+  } else if (status != WriteStatus::kOk) {
+    ctx.reply.error(replies::kOutOfMemory);
+  } else {
+    ctx.reply.bulk({text, len});  // a bulk string in RESP3 too, as Redis replies
+  }
 }
 
 }  // namespace respcache::commands

@@ -821,6 +821,9 @@ def _transaction_cases():
     from differential.transaction_cases import transaction_cases  # it imports this module
     return transaction_cases()
 
+# The string and bitmap commands beyond GET/SET have their own modules, which import the
+# helpers above (defined by now, so the circular import is safe).
+from differential import bitmap_cases, string_extra_cases  # noqa: E402
 
 GROUPS = [
     ("strings", string_cases),
@@ -836,4 +839,17 @@ GROUPS = [
     ("auth", auth_cases),
     ("ttl", ttl_cases),
     ("transactions", _transaction_cases),
+    ("setnx", string_extra_cases.setnx_cases),
+    ("getset", string_extra_cases.getset_cases),
+    ("msetnx", string_extra_cases.msetnx_cases),
+    ("getrange", string_extra_cases.getrange_cases),
+    ("setrange", string_extra_cases.setrange_cases),
+    ("incrbyfloat", string_extra_cases.incrbyfloat_cases),
+    ("lcs", string_extra_cases.lcs_cases),
+    ("setbit", bitmap_cases.setbit_cases),
+    ("getbit", bitmap_cases.getbit_cases),
+    ("bitcount", bitmap_cases.bitcount_cases),
+    ("bitpos", bitmap_cases.bitpos_cases),
+    ("bitop", bitmap_cases.bitop_cases),
+    ("bitfield", bitmap_cases.bitfield_cases),
 ]
