@@ -7,11 +7,11 @@
 #include <csignal>
 #include <exception>
 
-#include "respcache/app/ping_client.hpp"
 #include "respcache/app/maintenance.hpp"
+#include "respcache/app/ping_client.hpp"
 #include "respcache/commands/service.hpp"
-#include "respcache/core/server_core.hpp"
 #include "respcache/config/config.hpp"
+#include "respcache/core/server_core.hpp"
 #include "respcache/server/server.hpp"
 #include "respcache/storage/cache.hpp"
 

@@ -67,6 +67,23 @@ std::optional<long long> parse_increment(CommandContext& ctx) {
   return delta;
 }
 
+/// MSET and MSETNX: an even number of arguments after the name, and every pair within the
+/// limits, checked before anything is written so that a refused command writes nothing.
+bool pairs_fit(CommandContext& ctx, std::string_view command) {
+  if (ctx.argc() % 2 == 0) {
+    replies::wrong_arity(ctx.reply, command);
+    return false;
+  }
+  for (std::size_t i = 1; i < ctx.argc(); i += 2) {
+    const std::string_view key = ctx.args[i];
+    const std::size_t value_size = ctx.args[i + 1].size();
+    if (!key_fits(ctx, key) || !value_fits(ctx, value_size) || !entry_fits(ctx, key, value_size)) {
+      return false;
+    }
+  }
+  return true;
+}
+
 }  // namespace
 
 void cmd_get(CommandContext& ctx) {
@@ -104,18 +121,7 @@ void cmd_mget(CommandContext& ctx) {
 }
 
 void cmd_mset(CommandContext& ctx) {
-  if (ctx.argc() % 2 == 0) {
-    replies::wrong_arity(ctx.reply, "mset");
-    return;
-  }
-  // Check every pair first so that a refused MSET writes nothing.
-  for (std::size_t i = 1; i < ctx.argc(); i += 2) {
-    const std::string_view key = ctx.args[i];
-    const std::size_t value_size = ctx.args[i + 1].size();
-    if (!key_fits(ctx, key) || !value_fits(ctx, value_size) || !entry_fits(ctx, key, value_size)) {
-      return;
-    }
-  }
+  if (!pairs_fit(ctx, "mset")) return;
   WriteStatus status = WriteStatus::kOk;
   for (std::size_t i = 1; i < ctx.argc(); i += 2) {
     if (ctx.cache().set(ctx.args[i], ctx.args[i + 1]) != WriteStatus::kOk) {
@@ -154,20 +160,10 @@ void cmd_getset(CommandContext& ctx) {
 }
 
 void cmd_msetnx(CommandContext& ctx) {
-  if (ctx.argc() % 2 == 0) {
-    replies::wrong_arity(ctx.reply, "msetnx");
-    return;
-  }
-  for (std::size_t i = 1; i < ctx.argc(); i += 2) {
-    const std::string_view key = ctx.args[i];
-    const std::size_t value_size = ctx.args[i + 1].size();
-    if (!key_fits(ctx, key) || !value_fits(ctx, value_size) || !entry_fits(ctx, key, value_size)) {
-      return;
-    }
-  }
-  // Redis's semantics with one lock per key: if any key exists nothing is written. Between
-  // the checks and the writes another client may create a key; making the whole command
-  // atomic is the job of the multi-key transaction mechanism, not of this handler.
+  if (!pairs_fit(ctx, "msetnx")) return;
+  // If any key exists nothing is written; every shard is held from the checks to the last
+  // write, so no other client can create a key in between (as EXEC does).
+  const storage::Cache::ExclusiveAccess exclusive(ctx.cache());
   for (std::size_t i = 1; i < ctx.argc(); i += 2) {
     if (ctx.cache().contains(ctx.args[i])) {
       ctx.reply.integer(0);

@@ -38,8 +38,7 @@ void Connection::start() {
 }
 
 void Connection::touch() {
-  last_interaction_ms_.store(worker_.core().clock.now_ms(),
-                             std::memory_order_relaxed);
+  last_interaction_ms_.store(worker_.core().clock.now_ms(), std::memory_order_relaxed);
 }
 
 void Connection::close_if_idle_since(std::int64_t cutoff_ms) {

@@ -30,7 +30,8 @@ Worker::Worker(std::size_t first_thread, std::size_t threads, commands::Service&
       depot_(kDepotBuffers) {
   pools_.reserve(threads);
   for (std::size_t i = 0; i < threads; ++i) {
-    pools_.emplace_back(kPooledBufferSize, kPooledBuffersPerThread, &service.core().buffer_bytes, &depot_);
+    pools_.emplace_back(kPooledBufferSize, kPooledBuffersPerThread, &service.core().buffer_bytes,
+                        &depot_);
   }
 }
 

@@ -18,8 +18,8 @@
 #include <vector>
 
 #include "respcache/commands/service.hpp"
-#include "respcache/core/server_core.hpp"
 #include "respcache/config/config.hpp"
+#include "respcache/core/server_core.hpp"
 #include "respcache/protocol/byte_buffer.hpp"
 #include "respcache/storage/cache.hpp"
 

@@ -7,8 +7,8 @@
 namespace respcache::commands {
 namespace {
 
-using testing::CommandHarness;
 using protocol::ReplyType;
+using testing::CommandHarness;
 
 TEST(Service, StringCommandsInBothEncodings) {
   CommandHarness h;
