@@ -16,7 +16,7 @@ inline void bump(std::atomic<std::uint64_t>& counter, std::uint64_t n = 1) {
 }
 
 /// Room for per-command counters; the command table asserts it fits.
-inline constexpr std::size_t kMaxCommands = 64;
+inline constexpr std::size_t kMaxCommands = 256;
 /// Upper bounds, in microseconds, of the command latency histogram's buckets (Prometheus
 /// `le` labels); one more bucket counts everything slower.
 inline constexpr std::array<std::uint64_t, 14> kLatencyBucketsUs{

@@ -99,7 +99,7 @@ class ByteBuffer {
 
   /// Appends bytes, growing as needed.
   void append(const char* bytes, std::size_t n) {
-    if (!fits(n)) return;
+    if (n == 0 || !fits(n)) return;  // n == 0 may come with bytes == nullptr
     reserve_tail(n);
     std::memcpy(data_.get() + end_, bytes, n);
     end_ += n;
