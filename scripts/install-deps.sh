@@ -11,6 +11,7 @@ build_packages=(
   build-essential cmake pkg-config
   libasio-dev libfmt-dev libspdlog-dev libcli11-dev libxxhash-dev
   libsimdjson-dev libhttp-parser-dev
+  liblua5.1-0-dev lua-cjson-dev lua-bitop-dev libssl-dev
 )
 test_packages=(
   clang libclang-rt-dev libgtest-dev libgmock-dev

@@ -7,6 +7,13 @@
 
 namespace respcache::commands {
 
+// script_commands.cpp
+void cmd_eval(CommandContext& ctx);
+void cmd_evalsha(CommandContext& ctx);
+void cmd_eval_ro(CommandContext& ctx);
+void cmd_evalsha_ro(CommandContext& ctx);
+void cmd_script(CommandContext& ctx);
+
 // string_commands.cpp
 void cmd_get(CommandContext& ctx);
 void cmd_set(CommandContext& ctx);

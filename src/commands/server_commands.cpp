@@ -18,14 +18,19 @@ namespace respcache::commands {
 namespace {
 
 void reply_command_info(CommandContext& ctx, const CommandSpec& spec) {
-  static constexpr std::array<std::pair<CommandFlag, std::string_view>, 7> kFlagNames = {{
+  static constexpr std::array<std::pair<CommandFlag, std::string_view>, 12> kFlagNames = {{
       {kWrite, "write"},
       {kReadOnly, "readonly"},
       {kDenyOom, "denyoom"},
+      {kNoScript, "noscript"},
       {kFast, "fast"},
       {kLoading, "loading"},
       {kStale, "stale"},
+      {kSkipMonitor, "skip_monitor"},
       {kNoAuth, "no_auth"},
+      {kMayReplicate, "may_replicate"},
+      {kNoMandatoryKeys, "no_mandatory_keys"},
+      {kAllowBusy, "allow_busy"},
   }};
   // Redis 7.0's layout: name, arity, flags, first key, last key, step, ACL categories, tips,
   // key specs, subcommands.

@@ -25,6 +25,13 @@ void ReplyRecorder::double_value(double value) {
   nodes_.push_back(node);
 }
 
+void ReplyRecorder::verbatim(std::string_view text, std::string_view format) {
+  add_text(ReplyType::kVerbatim, text);
+  for (std::size_t i = 0; i < sizeof nodes_.back().format && i < format.size(); ++i) {
+    nodes_.back().format[i] = format[i];
+  }
+}
+
 void ReplyRecorder::rollback(std::size_t mark) {
   if (mark >= nodes_.size()) return;
   text_.resize(nodes_[mark].offset);

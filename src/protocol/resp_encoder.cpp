@@ -48,16 +48,19 @@ void RespEncoder::map(std::size_t pairs) {
   }
 }
 
-void RespEncoder::double_value(double value) {
-  // Redis 7.0's addReplyDouble.
-  char text[64];
+std::string_view double_text(double value, char (&buffer)[64]) {
   int len = 0;
   if (std::isinf(value)) {
-    len = std::snprintf(text, sizeof text, "%s", value > 0 ? "inf" : "-inf");
+    len = std::snprintf(buffer, sizeof buffer, "%s", value > 0 ? "inf" : "-inf");
   } else {
-    len = std::snprintf(text, sizeof text, "%.17g", value);
+    len = std::snprintf(buffer, sizeof buffer, "%.17g", value);
   }
-  const std::string_view digits(text, static_cast<std::size_t>(len));
+  return {buffer, static_cast<std::size_t>(len)};
+}
+
+void RespEncoder::double_value(double value) {
+  char text[64];
+  const std::string_view digits = double_text(value, text);
   if (resp3_) {
     line(',', digits);
   } else {

@@ -4,6 +4,7 @@
 #include <string_view>
 
 #include "respcache/commands/client_state.hpp"
+#include "respcache/commands/script_runner.hpp"
 #include "respcache/commands/watch_table.hpp"
 #include "respcache/core/server_core.hpp"
 #include "respcache/protocol/reply_builder.hpp"
@@ -19,7 +20,8 @@ struct CommandSpec;
 class Service {
  public:
   Service(core::ServerCore& core, storage::Cache& cache)
-      : core_(core), cache_(cache), watch_table_(cache, core.buffer_bytes) {}
+      : core_(core), cache_(cache), watch_table_(cache, core.buffer_bytes),
+        script_runner_(&core.buffer_bytes) {}
 
   /// Starts the command layer's record of a new client: its id, and whether it must AUTH.
   void open_client(ClientState& client);
@@ -37,6 +39,7 @@ class Service {
                       protocol::ReplyBuilder& reply, core::WorkerStats& stats);
 
   WatchTable& watch_table() { return watch_table_; }
+  ScriptRunner& script_runner() { return script_runner_; }
 
   core::ServerCore& core() { return core_; }
   const core::ServerCore& core() const { return core_; }
@@ -59,6 +62,7 @@ class Service {
   core::ServerCore& core_;
   storage::Cache& cache_;
   WatchTable watch_table_;
+  ScriptRunner script_runner_;
 };
 
 }  // namespace respcache::commands

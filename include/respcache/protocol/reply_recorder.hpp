@@ -35,6 +35,7 @@ struct ReplyNode {
   /// knows where to cut); `length` is 0 for nodes without text.
   std::size_t offset = 0;
   std::size_t length = 0;
+  char format[3] = {};  ///< kVerbatim: RESP3's three-letter tag ("txt")
 };
 
 /// Takes a bulk string's bytes instead of the recorder copying them: HTTP writes a value
@@ -55,6 +56,9 @@ class ReplyRecorder final : public ReplyBuilder {
  public:
   /// With a consumer, bulk strings go to it and are recorded with no text.
   void set_bulk_consumer(BulkConsumer* consumer) { consumer_ = consumer; }
+  /// What protocol() reports to commands (3 unless set): a script's redis.call records in the
+  /// protocol the script chose with redis.setresp, since a few commands answer differently.
+  void set_protocol(int protocol) { protocol_ = protocol; }
   void clear() {
     nodes_.clear();
     text_.clear();
@@ -80,12 +84,10 @@ class ReplyRecorder final : public ReplyBuilder {
   void push(std::size_t count) override { add_number(ReplyType::kPush, count); }
   void double_value(double value) override;
   void boolean(bool value) override { add_number(ReplyType::kBoolean, value ? 1LL : 0LL); }
-  void verbatim(std::string_view text, std::string_view) override {
-    add_text(ReplyType::kVerbatim, text);
-  }
+  void verbatim(std::string_view text, std::string_view format) override;
   void big_number(std::string_view digits) override { add_text(ReplyType::kBigNumber, digits); }
 
-  int protocol() const override { return 3; }
+  int protocol() const override { return protocol_; }
   std::size_t mark() const override { return nodes_.size(); }
   void rollback(std::size_t mark) override;
 
@@ -104,6 +106,7 @@ class ReplyRecorder final : public ReplyBuilder {
   std::vector<ReplyNode> nodes_;
   std::string text_;
   BulkConsumer* consumer_ = nullptr;
+  int protocol_ = 3;
 };
 
 }  // namespace respcache::protocol

@@ -8,6 +8,10 @@ namespace respcache::protocol {
 /// Writes replies as RESP2 or RESP3 bytes to a connection's output buffer, each built in
 /// place: no temporary strings, no allocation beyond the buffer's own growth. The protocol
 /// can change between replies (HELLO).
+/// Redis 7.0's text for a double reply (addReplyDouble): "%.17g", and "inf" / "-inf". `buffer`
+/// holds the characters; the view points into it.
+std::string_view double_text(double value, char (&buffer)[64]);
+
 class RespEncoder final : public ReplyBuilder {
  public:
   explicit RespEncoder(ByteBuffer& out, int protocol = 2) : out_(out), resp3_(protocol == 3) {}

@@ -1,0 +1,60 @@
+#pragma once
+// The pieces of the scripting module that work on a lua_State directly. Private to
+// src/scripting/.
+//
+// Every function here that can raise a Lua error (lua_error, or a failed allocation inside
+// any lua_* call) must keep no C++ object with a destructor in its frame: Debian's liblua5.1
+// is C, and its errors unwind with longjmp.
+
+#include <string_view>
+
+#include "respcache/protocol/reply_builder.hpp"
+#include "respcache/protocol/reply_recorder.hpp"
+#include "respcache/scripting/lua_engine.hpp"
+
+extern "C" {
+#include <lauxlib.h>
+#include <lua.h>
+#include <lualib.h>
+}
+
+namespace respcache::scripting {
+
+/// What the redis.* functions need of the engine running them.
+struct LuaEngine::Access {
+  static ScriptRun* run(LuaEngine& engine) { return engine.run_; }
+  static CommandCaller* caller(LuaEngine& engine) { return engine.caller_; }
+  static std::vector<std::string>& call_args(LuaEngine& engine) { return engine.call_args_; }
+  static std::vector<std::string_view>& call_views(LuaEngine& engine) { return engine.call_views_; }
+  static protocol::ReplyRecorder& call_reply(LuaEngine& engine) { return engine.call_reply_; }
+  static std::optional<std::string>& refusal(LuaEngine& engine) { return engine.refusal_; }
+  static bool kill_requested(LuaEngine& engine) {
+    return engine.kill_requested_.load(std::memory_order_relaxed);
+  }
+};
+
+/// Loads the libraries Redis gives scripts (base, table, string, math, cjson, bit, and debug
+/// for the error handler only), without dofile, loadfile and print.
+void open_sandboxed_libraries(lua_State* lua);
+/// Makes the global table read-only, raising Redis's errors on a write or on a read of a
+/// global that does not exist; library tables become read-only views.
+void protect_globals(lua_State* lua);
+/// Sets a global past the protection (KEYS and ARGV before each run).
+void set_protected_global(lua_State* lua, const char* name);
+
+/// The `redis` table, math.random / math.randomseed, and pcall as Redis 7.0 defines them.
+void register_redis_api(lua_State* lua, LuaEngine* engine);
+
+/// Pushes a command's recorded reply as the Lua value Redis 7.0 makes of it for a script
+/// speaking `resp` (2 or 3): integers become numbers, nulls false (RESP2) or nil (RESP3), a
+/// status {ok=...}, an error {err=...}, and RESP3 types their tables ({map=...}, ...).
+void push_recorded_reply(lua_State* lua, const protocol::ReplyRecorder& recorder, int resp);
+/// Pushes Redis's error table {err="CODE message"} for `text`, which may start with "-CODE"
+/// (the code is kept) or not (ERR is added), as luaPushErrorBuff does.
+void push_error_table(lua_State* lua, std::string_view text);
+/// Pops the value on top of the stack and writes it as the script's reply, as Redis 7.0's
+/// luaReplyToRedisReply does; `script_resp` decides what a boolean becomes. Runs inside
+/// lua_cpcall (run_protected_reply), since reading tables can fail on memory.
+void write_lua_reply(lua_State* lua, protocol::ReplyBuilder& reply, int script_resp);
+
+}  // namespace respcache::scripting
