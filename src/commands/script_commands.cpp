@@ -50,8 +50,24 @@ class ScriptCall final : public scripting::CommandCaller {
     return std::nullopt;
   }
 
+  bool knows(std::string_view name) const override { return find_command(name) != nullptr; }
+
  private:
   CommandContext& ctx_;
+};
+
+// Marks a script as running (for SCRIPT KILL and -BUSY) while it is in scope.
+class RunningScript {
+ public:
+  RunningScript(ScriptRunner& runner, scripting::LuaEngine& engine) : runner_(runner) {
+    runner_.started(engine);
+  }
+  ~RunningScript() { runner_.finished(); }
+  RunningScript(const RunningScript&) = delete;
+  RunningScript& operator=(const RunningScript&) = delete;
+
+ private:
+  ScriptRunner& runner_;
 };
 
 // Parses numkeys, or replies with Redis's error; then splits KEYS from ARGV.
@@ -124,9 +140,9 @@ void eval_generic(CommandContext& ctx, bool by_sha, bool read_only_command) {
   scripting::LuaEngine& engine = runner.engine();
   ScriptCall caller(ctx);
   const storage::Cache::ExclusiveAccess exclusive(ctx.cache());
-  runner.started(engine, ctx.core.clock.now_ms());
+  const RunningScript running(runner, engine);
+  const storage::FrozenTime frozen(ctx.cache().clock());
   engine.run(*script, run, keys, argv, caller, ctx.reply);
-  runner.finished();
 }
 
 void reply_help(protocol::ReplyBuilder& reply, std::string_view command,
@@ -135,7 +151,7 @@ void reply_help(protocol::ReplyBuilder& reply, std::string_view command,
   reply.simple(std::string(command) + " <subcommand> [<arg> [value] [opt] ...]. Subcommands are:");
   for (const std::string_view line : lines) reply.simple(line);
   reply.simple("HELP");
-  reply.simple("    Print this help.");
+  reply.simple("    Prints this help.");
 }
 
 void script_help(CommandContext& ctx) {

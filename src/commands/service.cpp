@@ -1,7 +1,9 @@
 #include "respcache/commands/service.hpp"
 
 #include <chrono>
+#include <utility>
 
+#include "command_support.hpp"
 #include "handlers.hpp"
 #include "respcache/commands/command_table.hpp"
 #include "respcache/commands/replies.hpp"
@@ -25,6 +27,29 @@ void record(core::WorkerStats& stats, std::size_t command, std::chrono::nanoseco
   }
   bump(stats.latency_buckets[bucket]);
 }
+
+constexpr std::string_view kBusy =
+    "BUSY Redis is busy running a script. You can only call SCRIPT KILL or SHUTDOWN NOSAVE.";
+
+// Redis's allow-busy commands: what a client may still do while a script holds the cache.
+bool allowed_while_busy(const CommandSpec& spec, std::span<const std::string_view> args) {
+  if ((spec.flags & kAllowBusy) != 0) return true;
+  return spec.handler == cmd_script && args.size() == 2 && iequals(args[1], "kill");
+}
+
+// Makes the calling thread's shard-lock waits give up when a script goes busy, for the
+// length of one command.
+class BusyScope {
+ public:
+  explicit BusyScope(const storage::BusyCheck& check)
+      : previous_(std::exchange(storage::t_busy_check, &check)) {}
+  ~BusyScope() { storage::t_busy_check = previous_; }
+  BusyScope(const BusyScope&) = delete;
+  BusyScope& operator=(const BusyScope&) = delete;
+
+ private:
+  const storage::BusyCheck* previous_;
+};
 
 }  // namespace
 
@@ -70,9 +95,22 @@ void Service::execute(ClientState& client, std::span<const std::string_view> arg
     reply.error(replies::kNoAuth);
     return refuse();
   }
+  if (script_runner_.busy() && !allowed_while_busy(*spec, args)) {
+    reply.error(kBusy);
+    return refuse();
+  }
   if (transaction != nullptr && (spec->flags & kRunsInMulti) == 0)
     return queue(client, args, reply);
-  run(*spec, client, args, reply, stats);
+  const BusyScope busy_scope(script_runner_);
+  const std::size_t mark = reply.mark();
+  try {
+    run(*spec, client, args, reply, stats);
+  } catch (const storage::CacheBusy&) {
+    // It waited for a shard that a script has held past busy-reply-threshold, and gave up
+    // before changing anything there.
+    reply.rollback(mark);
+    reply.error(kBusy);
+  }
 }
 
 void Service::execute_queued(ClientState& client, std::span<const std::string_view> args,

@@ -244,6 +244,13 @@ CommandLine parse_command_line(int argc, char** argv, const SystemResources& sys
       ->check(CLI::Range(std::size_t{1}, std::size_t{1} << 24));
   app.add_option("--timeout", config.timeout, "Close clients idle this many seconds (0: never)")
       ->capture_default_str();
+  app.add_option("--busy-reply-threshold,--lua-time-limit", config.busy_reply_threshold_ms,
+                 "Milliseconds a script runs before other clients get -BUSY (0: never)")
+      ->capture_default_str();
+  app.add_option("--lua-heap-limit", config.lua_heap_limit,
+                 "Bytes each thread's Lua state may hold; a script past it gets an error")
+      ->capture_default_str()
+      ->check(CLI::Range(std::size_t{1} << 20, std::size_t{1} << 40));
   app.add_option("--tcp-keepalive", config.tcp_keepalive,
                  "Seconds of idle before TCP keepalive probes (0: no keepalive)")
       ->capture_default_str();

@@ -2,6 +2,7 @@
 
 #include <cmath>
 #include <cstddef>
+#include <string>
 
 #include "lua_internal.hpp"
 #include "respcache/protocol/resp_encoder.hpp"
@@ -136,6 +137,18 @@ const char* string_field(lua_State* lua, const char* name, std::size_t* length) 
   return text;
 }
 
+// `text` with CR and LF as spaces, as Redis writes a script's status and big-number replies
+// (sdsmapchars): they go out as one line. A thread-local buffer, not a local: this runs in
+// lua_cpcall, whose errors unwind with longjmp.
+std::string_view one_line(const char* text, std::size_t length) {
+  thread_local std::string line;
+  line.assign(text, length);
+  for (char& c : line) {
+    if (c == '\r' || c == '\n') c = ' ';
+  }
+  return line;
+}
+
 bool field_has_type(lua_State* lua, const char* name, int type) {
   lua_pushstring(lua, name);
   lua_rawget(lua, -2);
@@ -152,7 +165,7 @@ void write_table(lua_State* lua, protocol::ReplyBuilder& reply, int script_resp)
     return;
   }
   if (const char* ok = string_field(lua, "ok", &length)) {
-    reply.simple(std::string_view(ok, length));
+    reply.simple(one_line(ok, length));
     return;
   }
   if (field_has_type(lua, "double", LUA_TNUMBER)) {
@@ -161,7 +174,7 @@ void write_table(lua_State* lua, protocol::ReplyBuilder& reply, int script_resp)
     return;
   }
   if (const char* big = string_field(lua, "big_number", &length)) {
-    reply.big_number(std::string_view(big, length));
+    reply.big_number(one_line(big, length));
     return;
   }
   if (field_has_type(lua, "verbatim_string", LUA_TTABLE)) {

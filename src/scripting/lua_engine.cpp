@@ -95,6 +95,12 @@ void push_function_name(lua_State* lua, const Script& script) {
 LuaEngine::LuaEngine(ScriptCache& scripts, const EngineLimits& limits,
                      std::atomic<std::int64_t>* meter)
     : scripts_(scripts), limits_(limits), heap_(kUnlimited, meter) {
+  open_state();
+}
+
+void LuaEngine::open_state() {
+  if (lua_ != nullptr) lua_close(lua_);
+  flushes_ = scripts_.flushes();
   lua_ = lua_newstate(&LuaHeap::allocate, &heap_);
   if (lua_ == nullptr) throw std::bad_alloc();
   lua_atpanic(lua_, on_panic);
@@ -122,6 +128,7 @@ LuaEngine& LuaEngine::for_this_thread(ScriptCache& scripts, const EngineLimits& 
 }
 
 void LuaEngine::drop_stale_functions() {
+  if (scripts_.flushes() != flushes_) open_state();
   const std::uint64_t now = scripts_.generation();
   if (now == generation_) return;
   generation_ = now;

@@ -202,6 +202,26 @@ int redis_set_repl(lua_State* lua) {
   return 0;  // accepted: there is nothing to replicate to
 }
 
+// redis.acl_check_cmd(command, args...): respcache has one user with every permission, so
+// any command it has is allowed.
+int redis_acl_check_cmd(lua_State* lua) {
+  LuaEngine& engine = engine_of(lua);
+  if (LuaEngine::Access::run(engine) == nullptr) {
+    return fail(lua, "redis.acl_check_cmd can only be called inside a script invocation", true);
+  }
+  const int argc = lua_gettop(lua);
+  if (argc == 0)
+    return fail(lua, "Please specify at least one argument for this redis lib call", true);
+  if (!collect_arguments(lua, engine, argc)) {
+    return fail(lua, "Lua redis lib command arguments must be strings or integers", true);
+  }
+  if (!LuaEngine::Access::caller(engine)->knows(LuaEngine::Access::call_views(engine)[0])) {
+    return fail(lua, "Invalid command passed to redis.acl_check_cmd()", true);
+  }
+  lua_pushboolean(lua, 1);
+  return 1;
+}
+
 int redis_true(lua_State* lua) {
   lua_pushboolean(lua, 1);
   return 1;
@@ -304,6 +324,7 @@ void register_redis_api(lua_State* lua, LuaEngine* engine) {
   set_number(lua, "REPL_SLAVE", kReplReplica);
   set_number(lua, "REPL_REPLICA", kReplReplica);
   set_number(lua, "REPL_ALL", kReplAof | kReplReplica);
+  set_function(lua, "acl_check_cmd", redis_acl_check_cmd, engine);
   set_function(lua, "replicate_commands", redis_true, engine);
   set_function(lua, "breakpoint", redis_false, engine);
   set_function(lua, "debug", redis_nothing, engine);

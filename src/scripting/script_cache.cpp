@@ -79,6 +79,7 @@ void ScriptCache::flush() {
   scripts_.clear();
   eval_order_.clear();
   generation_.fetch_add(1, std::memory_order_acq_rel);
+  flushes_.fetch_add(1, std::memory_order_acq_rel);
 }
 
 std::size_t ScriptCache::size() const {

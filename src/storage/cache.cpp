@@ -183,7 +183,14 @@ CacheStats Cache::stats() const {
 Cache::ExclusiveAccess::ExclusiveAccess(Cache& cache)
     : cache_(t_exclusive_cache == &cache ? nullptr : &cache) {
   if (cache_ == nullptr) return;
-  for (std::size_t i = 0; i < cache_->shard_count_; ++i) cache_->shards_[i].mutex_.lock();
+  std::size_t locked = 0;
+  try {
+    for (; locked < cache_->shard_count_; ++locked)
+      lock_shard<true>(cache_->shards_[locked].mutex_);
+  } catch (const CacheBusy&) {
+    while (locked-- > 0) cache_->shards_[locked].mutex_.unlock();
+    throw;
+  }
   t_exclusive_cache = cache_;
 }
 

@@ -4,7 +4,7 @@
 
 namespace respcache::storage {
 
-std::int64_t SystemClock::now_ms() const {
+std::int64_t SystemClock::read_ms() const {
   timespec ts{};
   clock_gettime(CLOCK_REALTIME, &ts);
   return static_cast<std::int64_t>(ts.tv_sec) * 1000 + ts.tv_nsec / 1'000'000;

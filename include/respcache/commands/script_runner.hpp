@@ -1,19 +1,28 @@
 #pragma once
 
 #include <atomic>
+#include <chrono>
 #include <cstdint>
 
+#include "respcache/core/server_core.hpp"
 #include "respcache/scripting/lua_engine.hpp"
 #include "respcache/scripting/script_cache.hpp"
+#include "respcache/storage/shard_lock.hpp"
 
 namespace respcache::commands {
 
 /// The command layer's side of scripting: the shared script cache, and which script is
 /// running now (one at a time: a script holds the whole cache), so that SCRIPT KILL on
 /// another connection can reach it and other clients can be told -BUSY.
-class ScriptRunner {
+///
+/// As the BusyCheck of the threads that run commands, it lets a command that waits for a
+/// shard lock give up once a script has held the cache past busy-reply-threshold.
+class ScriptRunner final : public storage::BusyCheck {
  public:
-  explicit ScriptRunner(std::atomic<std::int64_t>* meter) : meter_(meter), scripts_(meter) {}
+  explicit ScriptRunner(core::ServerCore& core)
+      : core_(core), meter_(&core.buffer_bytes), scripts_(meter_) {
+    limits_.heap_bytes = core.settings.startup().lua_heap_limit;
+  }
 
   scripting::ScriptCache& scripts() { return scripts_; }
   /// The calling thread's Lua state.
@@ -22,9 +31,9 @@ class ScriptRunner {
   }
 
   /// Marks `engine` as running a script from now until finished().
-  void started(scripting::LuaEngine& engine, std::int64_t now_ms) {
+  void started(scripting::LuaEngine& engine) {
     wrote_.store(false, std::memory_order_relaxed);
-    started_ms_.store(now_ms, std::memory_order_relaxed);
+    started_ms_.store(steady_ms(), std::memory_order_relaxed);
     running_.store(&engine, std::memory_order_release);
   }
   void finished() { running_.store(nullptr, std::memory_order_release); }
@@ -40,14 +49,27 @@ class ScriptRunner {
     return KillResult::kKilled;
   }
 
-  /// Whether a script has been running for longer than `threshold_ms` (other clients then
-  /// get -BUSY).
-  bool busy(std::int64_t now_ms, std::int64_t threshold_ms) const {
+  /// Whether a script has been running for longer than busy-reply-threshold: other clients
+  /// then get -BUSY. Never true on the script's own thread (its commands hold the cache).
+  bool busy() const {
     if (running_.load(std::memory_order_acquire) == nullptr) return false;
-    return now_ms - started_ms_.load(std::memory_order_relaxed) > threshold_ms;
+    if (storage::t_exclusive_cache != nullptr) return false;
+    const auto threshold = static_cast<std::int64_t>(core_.settings.busy_reply_threshold_ms());
+    if (threshold == 0) return false;
+    // The steady clock, not the coarse one: the thread that ticks that waits for the shards
+    // too while a script holds them.
+    return steady_ms() - started_ms_.load(std::memory_order_relaxed) > threshold;
+  }
+  bool give_up() const override { return busy(); }
+
+  static std::int64_t steady_ms() {
+    return std::chrono::duration_cast<std::chrono::milliseconds>(
+               std::chrono::steady_clock::now().time_since_epoch())
+        .count();
   }
 
  private:
+  core::ServerCore& core_;
   std::atomic<std::int64_t>* meter_;
   scripting::ScriptCache scripts_;
   scripting::EngineLimits limits_;

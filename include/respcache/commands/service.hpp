@@ -21,7 +21,7 @@ class Service {
  public:
   Service(core::ServerCore& core, storage::Cache& cache)
       : core_(core), cache_(cache), watch_table_(cache, core.buffer_bytes),
-        script_runner_(&core.buffer_bytes) {}
+        script_runner_(core) {}
 
   /// Starts the command layer's record of a new client: its id, and whether it must AUTH.
   void open_client(ClientState& client);

@@ -63,6 +63,11 @@ struct Config {
   std::string max_clients_source;  ///< how max_clients was chosen, for the start-up log
   /// Seconds a client may stay idle before it is closed; 0 = never (Redis's timeout).
   unsigned timeout = 0;
+  /// Milliseconds a script may hold the cache before other clients get -BUSY and SCRIPT KILL
+  /// may stop it (Redis's busy-reply-threshold, formerly lua-time-limit); 0: never -BUSY.
+  std::uint64_t busy_reply_threshold_ms = 5000;
+  /// Bytes each thread's Lua state may allocate (compiled scripts and what they build).
+  std::size_t lua_heap_limit = 256ULL << 20;
   /// SO_KEEPALIVE with this many seconds of idle before probes (Redis's tcp-keepalive); 0 = off.
   unsigned tcp_keepalive = 300;
   /// The default user's password; empty = no AUTH needed (Redis's requirepass).

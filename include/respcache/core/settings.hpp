@@ -32,9 +32,17 @@ class Settings {
   void set_query_buffer_limit(std::uint64_t bytes) {
     query_buffer_limit_.store(bytes, std::memory_order_relaxed);
   }
+  /// busy-reply-threshold: milliseconds before a running script makes others get -BUSY.
+  std::uint64_t busy_reply_threshold_ms() const {
+    return busy_reply_threshold_ms_.load(std::memory_order_relaxed);
+  }
+  void set_busy_reply_threshold_ms(std::uint64_t ms) {
+    busy_reply_threshold_ms_.store(ms, std::memory_order_relaxed);
+  }
 
  private:
   const config::Config startup_;
+  std::atomic<std::uint64_t> busy_reply_threshold_ms_;
   std::atomic<std::uint64_t> timeout_seconds_;
   std::atomic<std::uint64_t> query_buffer_limit_;
 };

@@ -29,6 +29,8 @@ class CommandCaller {
   /// script, OOM), as Redis's scriptCall words it; nothing is recorded then.
   virtual std::optional<std::string> call(ScriptRun& run, std::span<const std::string_view> args,
                                           protocol::ReplyRecorder& reply) = 0;
+  /// Whether `name` is a command (redis.acl_check_cmd).
+  virtual bool knows(std::string_view name) const = 0;
 
  protected:
   ~CommandCaller() = default;

@@ -61,6 +61,7 @@ class LuaEngine {
   struct Access;
 
  private:
+  void open_state();
   void drop_stale_functions();
   void reply_from_lua(protocol::ReplyBuilder& reply);
 
@@ -69,6 +70,7 @@ class LuaEngine {
   LuaHeap heap_;
   lua_State* lua_ = nullptr;
   std::uint64_t generation_ = 0;
+  std::uint64_t flushes_ = 0;
   std::atomic<bool> kill_requested_{false};
 
   // State of the script being run, for the redis.* functions. Members rather than locals

@@ -52,6 +52,9 @@ class ScriptCache {
   /// Changes on every flush and eviction; a thread whose Lua state compiled under another
   /// generation checks its compiled functions against the cache again.
   std::uint64_t generation() const { return generation_.load(std::memory_order_acquire); }
+  /// Changes on every flush: each thread's Lua state is then made anew, as Redis's
+  /// scriptingReset makes its one state anew.
+  std::uint64_t flushes() const { return flushes_.load(std::memory_order_acquire); }
   std::size_t size() const;
   std::size_t memory() const { return bytes_.load(std::memory_order_relaxed); }
 
@@ -69,6 +72,7 @@ class ScriptCache {
   std::unordered_map<std::string, Slot> scripts_;
   std::list<std::string> eval_order_;  // least recently used first
   std::atomic<std::uint64_t> generation_{0};
+  std::atomic<std::uint64_t> flushes_{0};
   std::atomic<std::size_t> bytes_{0};
   std::atomic<std::int64_t>* meter_;
 };

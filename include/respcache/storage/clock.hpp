@@ -5,29 +5,56 @@
 
 namespace respcache::storage {
 
+/// While a script runs, the time it started, on the script's thread; 0 otherwise. Redis
+/// stops time for a script: no key it sees expires in the middle of it.
+inline thread_local std::int64_t t_frozen_now_ms = 0;
+
 /// Wall-clock time in milliseconds since the Unix epoch, the unit of every expiry. An
 /// interface so that tests can move time by hand instead of sleeping.
 class Clock {
  public:
   virtual ~Clock() = default;
-  virtual std::int64_t now_ms() const = 0;
+  /// The time, or the frozen time of the script running on this thread.
+  std::int64_t now_ms() const { return t_frozen_now_ms != 0 ? t_frozen_now_ms : read_ms(); }
+
+ protected:
+  virtual std::int64_t read_ms() const = 0;
+};
+
+/// Stops `clock`'s time on this thread while in scope (a script's run). Nested: the outer
+/// one's time stays.
+class FrozenTime {
+ public:
+  explicit FrozenTime(const Clock& clock) : previous_(t_frozen_now_ms) {
+    if (previous_ == 0) t_frozen_now_ms = clock.now_ms();
+  }
+  ~FrozenTime() { t_frozen_now_ms = previous_; }
+  FrozenTime(const FrozenTime&) = delete;
+  FrozenTime& operator=(const FrozenTime&) = delete;
+
+ private:
+  std::int64_t previous_;
 };
 
 /// CLOCK_REALTIME through the vDSO: about 20 ns, cheap enough to call on every request, and
 /// exact to the millisecond like Redis's expiry (the coarse clock would be off by up to 4 ms).
 class SystemClock final : public Clock {
  public:
-  std::int64_t now_ms() const override;
   static const SystemClock& instance();
+
+ protected:
+  std::int64_t read_ms() const override;
 };
 
 /// A clock that moves only when told to.
 class ManualClock final : public Clock {
  public:
   explicit ManualClock(std::int64_t start_ms = 1'700'000'000'000) : now_(start_ms) {}
-  std::int64_t now_ms() const override { return now_.load(std::memory_order_relaxed); }
   void advance(std::int64_t ms) { now_.fetch_add(ms, std::memory_order_relaxed); }
   void set(std::int64_t ms) { now_.store(ms, std::memory_order_relaxed); }
+
+ protected:
+  std::int64_t read_ms() const override { return now_.load(std::memory_order_relaxed); }
 
  private:
   std::atomic<std::int64_t> now_;

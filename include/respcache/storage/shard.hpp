@@ -64,7 +64,7 @@ class alignas(64) Shard {
   void sub_used(std::size_t bytes);
 
   friend class Cache;  // ExclusiveAccess takes every shard's mutex
-  mutable std::shared_mutex mutex_;
+  mutable ShardMutex mutex_;
   Cache* cache_ = nullptr;
   HashTable table_;
   std::size_t accounted_index_bytes_ = 0;

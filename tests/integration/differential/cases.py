@@ -823,7 +823,7 @@ def _transaction_cases():
 
 # The string and bitmap commands beyond GET/SET have their own modules, which import the
 # helpers above (defined by now, so the circular import is safe).
-from differential import bitmap_cases, string_extra_cases  # noqa: E402
+from differential import bitmap_cases, scripting_cases, string_extra_cases  # noqa: E402
 
 GROUPS = [
     ("strings", string_cases),
@@ -852,4 +852,14 @@ GROUPS = [
     ("bitpos", bitmap_cases.bitpos_cases),
     ("bitop", bitmap_cases.bitop_cases),
     ("bitfield", bitmap_cases.bitfield_cases),
+    ("scripting-conv", scripting_cases.conversion_cases),
+    ("scripting-call", scripting_cases.call_reply_cases),
+    ("scripting-args", scripting_cases.argument_cases),
+    ("scripting-errors", scripting_cases.error_cases),
+    ("scripting-eval", scripting_cases.eval_argument_cases),
+    ("scripting-shebang", scripting_cases.shebang_cases),
+    ("scripting-api", scripting_cases.api_cases),
+    ("scripting-libs", scripting_cases.library_cases),
+    ("scripting-keyspace", scripting_cases.keyspace_cases),
+    ("scripting-poison", scripting_cases.poison_cases),  # last: it may poison later scripts
 ]
