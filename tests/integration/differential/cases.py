@@ -856,4 +856,5 @@ GROUPS = [
     ("slowlog", introspection_cases.slowlog_cases),
     ("serverinfo", introspection_cases.server_info_cases),
     ("config", introspection_cases.config_cases),
+    ("command", introspection_cases.command_cases),
 ]

@@ -260,6 +260,61 @@ def config_cases():
     ]
 
 
+# respcache's commands that Redis 7.0 has with the same subcommands: COMMAND INFO and
+# COMMAND DOCS of each must be Redis's, byte for byte. (CLIENT, COMMAND, CONFIG and SLOWLOG
+# list only the subcommands respcache has; PUT is respcache's own.)
+SAME_AS_REDIS = """get set mget mset getdel append strlen incr decr incrby decrby setnx getset
+msetnx incrbyfloat getrange substr setrange lcs setbit getbit bitcount bitpos bitop bitfield
+bitfield_ro setex psetex getex expire pexpire expireat pexpireat ttl pttl persist del unlink
+exists dbsize flushall flushdb select ping echo quit multi exec discard watch unwatch auth
+hello info time role wait lastsave monitor""".split()
+
+
+def command_cases():
+    cases = []
+    for name in SAME_AS_REDIS:
+        cases.append(Case(f"COMMAND INFO {name}", C("COMMAND", "INFO", name)))
+        cases.append(Case(f"COMMAND DOCS {name}", C("COMMAND", "DOCS", name)))
+    cases += [
+        Case("COMMAND INFO several, one unknown", C("COMMAND", "INFO", "GET", "nosuch", "Set")),
+        Case("COMMAND INFO a subcommand", C("COMMAND", "INFO", "client|kill", "config|get",
+                                            "slowlog|len", "command|info", "client|nosuch")),
+        Case("COMMAND DOCS several, one unknown", C("COMMAND", "DOCS", "nosuch", "incr", "GET")),
+        Case("COMMAND DOCS a subcommand", C("COMMAND", "DOCS", "client|list", "config|set")),
+        Case("COMMAND DOCS only unknown", C("COMMAND", "DOCS", "nosuch")),
+        Case("COMMAND HELP", C("COMMAND", "HELP")),
+        Case("COMMAND COUNT extra", C("COMMAND", "COUNT", "x")),
+        Case("COMMAND GETKEYS no command", C("COMMAND", "GETKEYS")),
+        Case("COMMAND GETKEYS too short", C("COMMAND", "GETKEYS", "get")),
+        Case("COMMAND GETKEYS unknown", C("COMMAND", "GETKEYS", "nosuch", "a")),
+        Case("COMMAND GETKEYS no keys", C("COMMAND", "GETKEYS", "ping", "x")),
+        Case("COMMAND GETKEYS GET", C("COMMAND", "GETKEYS", "GET", "k")),
+        Case("COMMAND GETKEYS SET", C("COMMAND", "GETKEYS", "set", "k", "v", "EX", "10")),
+        Case("COMMAND GETKEYS MSET", C("COMMAND", "GETKEYS", "MSET", "a", "1", "b", "2")),
+        Case("COMMAND GETKEYS MSET odd", C("COMMAND", "GETKEYS", "MSET", "a", "1", "b")),
+        Case("COMMAND GETKEYS MGET", C("COMMAND", "GETKEYS", "MGET", "a", "b", "c")),
+        Case("COMMAND GETKEYS DEL", C("COMMAND", "GETKEYS", "DEL", "a", "b")),
+        Case("COMMAND GETKEYS BITOP", C("COMMAND", "GETKEYS", "BITOP", "AND", "d", "s1", "s2")),
+        Case("COMMAND GETKEYS LCS", C("COMMAND", "GETKEYS", "LCS", "a", "b", "LEN")),
+        Case("COMMAND GETKEYS WATCH", C("COMMAND", "GETKEYS", "WATCH", "a", "b")),
+        Case("COMMAND GETKEYS wrong arity", C("COMMAND", "GETKEYS", "GET", "a", "b")),
+        Case("COMMAND GETKEYS container", C("COMMAND", "GETKEYS", "CLIENT", "LIST")),
+        Case("COMMAND GETKEYS unknown subcommand", C("COMMAND", "GETKEYS", "CLIENT", "BOGUS")),
+        Case("COMMAND GETKEYS container alone", C("COMMAND", "GETKEYS", "CONFIG", "x")),
+        Case("COMMAND LIST bad filter", C("COMMAND", "LIST", "FILTERBY", "bogus", "x")),
+        Case("COMMAND LIST FILTERBY short", C("COMMAND", "LIST", "FILTERBY")),
+        Case("COMMAND LIST not FILTERBY", C("COMMAND", "LIST", "x", "y", "z")),
+        Case("COMMAND LIST FILTERBY MODULE", C("COMMAND", "LIST", "FILTERBY", "MODULE", "x")),
+        Case("COMMAND LIST FILTERBY unknown ACLCAT",
+             C("COMMAND", "LIST", "FILTERBY", "ACLCAT", "nosuch")),
+        Case("COMMAND LIST FILTERBY PATTERN", C("COMMAND", "LIST", "FILTERBY", "PATTERN",
+                                                "getr*")),
+        Case("COMMAND LIST FILTERBY PATTERN subcommand",
+             C("COMMAND", "LIST", "FILTERBY", "PATTERN", "slowlog|l*")),
+    ]
+    return cases
+
+
 # --------------------------------------------------------------------------------------
 # Shape checks
 # --------------------------------------------------------------------------------------
