@@ -197,13 +197,50 @@ void commandstats_section(CommandContext& ctx, Out& out) {
   }
 }
 
+// A percentile of a command's latency histogram, in microseconds: linear within the bucket
+// that holds it (as Prometheus's histogram_quantile), so it is as precise as the buckets
+// (kLatencyBucketsUs); past the last bound it is that bound.
+double percentile_us(const std::array<std::uint64_t, core::kLatencyBucketCount>& buckets,
+                     std::uint64_t total, double p) {
+  const double rank = p / 100.0 * static_cast<double>(total);
+  double below = 0;
+  for (std::size_t b = 0; b < buckets.size(); ++b) {
+    const auto count = static_cast<double>(buckets[b]);
+    if (count > 0 && below + count >= rank) {
+      const double low = b == 0 ? 0.0 : static_cast<double>(core::kLatencyBucketsUs[b - 1]);
+      if (b == core::kLatencyBucketsUs.size()) return low;
+      const auto high = static_cast<double>(core::kLatencyBucketsUs[b]);
+      return low + (high - low) * (rank - below) / count;
+    }
+    below += count;
+  }
+  return 0;
+}
+
+// Redis's latencystats (p50, p99, p99.9 per command), from the per-command histogram that
+// the command path fills anyway.
+void latencystats_section(CommandContext& ctx, Out& out) {
+  const core::Totals totals = Service::statistics_totals(ctx.core, ctx.cache());
+  const auto commands = all_commands();
+  line(out, "# Latencystats");
+  for (std::size_t c = 0; c < commands.size(); ++c) {
+    const auto& buckets = totals.command_latency[c];
+    std::uint64_t calls = 0;
+    for (std::uint64_t n : buckets) calls += n;
+    if (calls == 0) continue;
+    line(out, "latency_percentiles_usec_{}:p50={:.3f},p99={:.3f},p99.9={:.3f}", commands[c].name,
+         percentile_us(buckets, calls, 50), percentile_us(buckets, calls, 99),
+         percentile_us(buckets, calls, 99.9));
+  }
+}
+
 struct Section {
   std::string_view name;
   void (*write)(CommandContext&, Out&);
   bool in_default;  ///< shown by a bare INFO; the others only when named or with "all"
 };
 
-constexpr std::array<Section, 10> kSections = {{
+constexpr std::array<Section, 11> kSections = {{
     {"server", server_section, true},
     {"clients", clients_section, true},
     {"memory", memory_section, true},
@@ -213,6 +250,7 @@ constexpr std::array<Section, 10> kSections = {{
     {"cpu", cpu_section, true},
     {"commandstats", commandstats_section, false},
     {"errorstats", errorstats_section, true},
+    {"latencystats", latencystats_section, false},
     {"keyspace", keyspace_section, true},
 }};
 

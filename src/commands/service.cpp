@@ -29,7 +29,7 @@ void record_timing(core::WorkerStats& stats, std::size_t command,
          nanos > core::kLatencyBucketsUs[bucket] * 1000) {
     ++bucket;
   }
-  bump(stats.latency_buckets[bucket]);
+  bump(stats.command_latency[command][bucket]);
 }
 
 }  // namespace

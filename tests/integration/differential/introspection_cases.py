@@ -531,6 +531,21 @@ def introspection_shape_checks(servers, candidate_is_respcache, query, info_sect
 
     each("INFO fields", info_fields)
 
+    def latencystats(s, name, label):
+        _, stats, bare = query(s, ["GET", "lat:k"], ["INFO", "latencystats"], ["INFO"])
+        fields = info_sections(stats).get("Latencystats", {})
+        value = fields.get("latency_percentiles_usec_get", "")
+        keys = [kv.split("=")[0] for kv in value.split(",")]
+        out = []
+        if keys != ["p50", "p99", "p99.9"] or not all(
+                re.fullmatch(r"\d+\.\d{3}", kv.split("=")[1]) for kv in value.split(",")):
+            out.append(f"{label}: latency_percentiles_usec_get is {value!r}")
+        if b"# Latencystats" in bare:
+            out.append(f"{label}: a bare INFO shows Latencystats")
+        return out
+
+    each("INFO latencystats", latencystats)
+
     def config_glob(s, name, label):
         [reply] = query(s, ["CONFIG", "GET", "slowlog*", "maxclients", "time*"])
         pairs = dict(zip(reply[0::2], reply[1::2]))
