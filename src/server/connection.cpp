@@ -143,7 +143,10 @@ void Connection::pump() {
       }
     }
     if (close_after_write_) return close();
-    if (session_ && out_.size() < kOutputHighWater && session_->take_pushed(out_)) continue;
+    if (session_ && session_->pushes() && out_.size() < kOutputHighWater) {
+      if (out_.capacity() == 0) out_ = worker_.buffers().acquire();  // pooled and metered
+      if (session_->take_pushed(out_)) continue;
+    }
     if (park_until_ms_ != 0) {
       if (shutting_down_) return close();
       if (core::ClientPause::now_ms() < park_until_ms_ && worker_.core().pause.maybe_paused()) {

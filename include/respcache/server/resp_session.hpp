@@ -19,6 +19,7 @@ class RespSession final : public Session {
 
   Result on_input(std::span<char> input, protocol::ByteBuffer& out, std::size_t output_limit,
                   core::WorkerStats& stats) override;
+  bool pushes() const override { return client_.monitor != nullptr; }
   bool take_pushed(protocol::ByteBuffer& out) override;
 
  private:

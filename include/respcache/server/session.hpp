@@ -34,7 +34,9 @@ class Session {
   virtual Result on_input(std::span<char> input, protocol::ByteBuffer& out,
                           std::size_t output_limit, core::WorkerStats& stats) = 0;
 
-  /// Appends output that no request asked for (MONITOR's lines); false if there was none.
+  /// Whether output may arrive that no request asked for (a MONITOR client's lines).
+  virtual bool pushes() const { return false; }
+  /// Appends that output; false if there was none.
   virtual bool take_pushed(protocol::ByteBuffer& /*out*/) { return false; }
 };
 
