@@ -121,6 +121,16 @@ std::optional<std::string> set_slowlog_len(CommandContext&, std::string_view val
   return std::nullopt;
 }
 
+std::optional<std::string> set_keepalive(CommandContext&, std::string_view value, Apply& apply) {
+  std::optional<std::string> error;
+  const auto seconds = integer_in(value, 0, INT_MAX, error);
+  if (!seconds) return error;
+  apply = [seconds = *seconds](CommandContext& ctx) {
+    ctx.settings().set_tcp_keepalive(static_cast<unsigned>(seconds));
+  };
+  return std::nullopt;
+}
+
 // Redis's updateMaxclients: raise the open-files limit first; refuse what it cannot hold.
 std::optional<std::string> set_maxclients(CommandContext&, std::string_view value, Apply& apply) {
   std::optional<std::string> error;
@@ -222,7 +232,8 @@ const Parameter kParameters[] = {
     {"databases", [](CommandContext&) { return std::string("1"); }, nullptr},
     {"timeout", [](CommandContext& c) { return text(c.settings().timeout_seconds()); },
      set_timeout},
-    {"tcp-keepalive", [](CommandContext& c) { return text(c.config().tcp_keepalive); }, nullptr},
+    {"tcp-keepalive", [](CommandContext& c) { return text(c.settings().tcp_keepalive()); },
+     set_keepalive},
     {"maxclients", [](CommandContext& c) { return text(c.settings().max_clients()); },
      set_maxclients},
     {"requirepass", [](CommandContext& c) { return c.auth().password(); }, set_requirepass},

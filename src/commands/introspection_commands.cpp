@@ -118,8 +118,13 @@ void cmd_lastsave(CommandContext& ctx) { ctx.reply.integer(ctx.core.started_unix
 
 void cmd_slowlog(CommandContext& ctx) { dispatch_subcommand(ctx, kSlowlogSubcommands); }
 
-// Redis's monitorCommand: a client already monitoring gets no reply at all.
+// Redis's monitorCommand: not from inside EXEC (a client that expects one reply per command),
+// and a client already monitoring gets no reply at all.
 void cmd_monitor(CommandContext& ctx) {
+  if (ctx.queued) {
+    ctx.reply.error("ERR MONITOR isn't allowed for DENY BLOCKING client");
+    return;
+  }
   if (ctx.client.monitor) return;
   ctx.client.monitor = std::make_unique<MonitorSubscription>(ctx.core.monitors, ctx.client.record);
   ctx.client.record->set_flag(core::kClientMonitor, true);

@@ -9,7 +9,8 @@ Settings::Settings(config::Config startup)
       timeout_seconds_(startup_.timeout),
       query_buffer_limit_(startup_.client_query_buffer_limit),
       output_buffer_limit_(startup_.client_output_buffer_limit),
-      max_clients_(startup_.max_clients) {
+      max_clients_(startup_.max_clients),
+      tcp_keepalive_(startup_.tcp_keepalive) {
   output_buffer_limits_.normal.hard = startup_.client_output_buffer_limit;
 }
 

@@ -28,7 +28,7 @@ Connection::~Connection() = default;
 void Connection::start() {
   const std::lock_guard lock(mutex_);
   Transport::Options options;
-  options.keepalive_idle_seconds = worker_.core().settings.startup().tcp_keepalive;
+  options.keepalive_idle_seconds = worker_.core().settings.tcp_keepalive();
   std::error_code ec;
   transport_->configure(options, ec);
   if (ec) {
@@ -188,7 +188,10 @@ bool Connection::execute_buffered() {
     if (protocol == Protocol::kUndecided) return false;
     session_ = make_session(protocol, worker_.service(), record_);
   }
-  if (out_.capacity() == 0) out_ = worker_.buffers().acquire();
+  if (out_.capacity() == 0) {
+    out_ = worker_.buffers().acquire();
+    record_->reply_buffer_size.store(out_.capacity(), std::memory_order_relaxed);
+  }
   // Replies are written out at kOutputHighWater, so only one large reply can take the output
   // past it: this limit is what stops an MGET of many large values from taking gigabytes.
   out_.set_size_limit(worker_.core().settings.output_buffer_size_limit());

@@ -73,6 +73,12 @@ class Settings {
     output_buffer_limits_ = limits;
     set_output_buffer_limit(limits.normal.hard);
   }
+  /// tcp-keepalive: seconds of idle before keepalive probes on connections accepted from now
+  /// on; 0: off.
+  unsigned tcp_keepalive() const { return tcp_keepalive_.load(std::memory_order_relaxed); }
+  void set_tcp_keepalive(unsigned seconds) {
+    tcp_keepalive_.store(seconds, std::memory_order_relaxed);
+  }
   /// maxclients: connections accepted past it are refused.
   std::uint64_t max_clients() const { return max_clients_.load(std::memory_order_relaxed); }
   void set_max_clients(std::uint64_t clients) {
@@ -87,6 +93,7 @@ class Settings {
   mutable std::mutex limits_mutex_;
   OutputBufferLimits output_buffer_limits_;
   std::atomic<std::uint64_t> max_clients_;
+  std::atomic<unsigned> tcp_keepalive_;
 };
 
 }  // namespace respcache::core
