@@ -124,12 +124,14 @@ def text(value):
     return value[1].decode()
 
 
+# Redis lists subcommands in its hash table's order, which changes from run to run: sorted
+# by name here, so that the generated file only changes when Redis's data does.
 def keep_subcommands_info(info, name):
     allowed = SUBCOMMANDS.get(name)
     kind, fields = info
     if allowed is not None:
         subs = [s for s in fields[9][1] if text(s[1][0]).split("|")[1] in allowed]
-        fields = fields[:9] + [("*", subs)]
+        fields = fields[:9] + [("*", sorted(subs, key=lambda s: text(s[1][0])))]
     return (kind, fields)
 
 
@@ -141,9 +143,45 @@ def keep_subcommands_docs(docs, name):
     out = []
     for k, v in pairs:
         if text(k) == "subcommands":
-            v = ("%", [(sk, sv) for sk, sv in v[1] if text(sk).split("|")[1] in allowed])
+            v = ("%", sorted([(sk, sv) for sk, sv in v[1] if text(sk).split("|")[1] in allowed],
+                             key=lambda pair: text(pair[0])))
         out.append((k, v))
     return (kind, out)
+
+
+# Subcommands from Redis 7.2 that respcache has and Redis 7.0 lacks: entries made from
+# CLIENT SETNAME's (same flags and ACL categories), with 7.2's name, arity and summary.
+NEWER_SUBCOMMANDS = {
+    "client": [
+        ("client|setinfo", 4, "Sets information specific to the client or connection."),
+        ("client|no-touch", 3, "Controls whether commands sent by the client affect the "
+         "LRU/LFU of accessed keys."),
+    ],
+}
+
+
+def add_newer_subcommands(info, docs, name):
+    extra = NEWER_SUBCOMMANDS.get(name)
+    if not extra:
+        return info, docs
+    subs = info[1][9][1]
+    template = next(s for s in subs if text(s[1][0]) == "client|setname")
+    doc_pairs = list(docs[1])
+    sub_docs_index = next(i for i, (k, _) in enumerate(doc_pairs) if text(k) == "subcommands")
+    sub_docs = list(doc_pairs[sub_docs_index][1][1])
+    for full, arity, summary in extra:
+        fields = list(template[1])
+        fields[0] = ("$", full.encode())
+        fields[1] = (":", arity)
+        subs.append(("*", fields))
+        sub_docs.append((("$", full.encode()), ("%", [
+            (("$", b"summary"), ("$", summary.encode())),
+            (("$", b"since"), ("$", b"7.2.0")),
+            (("$", b"group"), ("$", b"connection")),
+            (("$", b"complexity"), ("$", b"O(1)")),
+        ])))
+    doc_pairs[sub_docs_index] = (doc_pairs[sub_docs_index][0], ("%", sub_docs))
+    return info, ("%", doc_pairs)
 
 
 def c_literal(data):
@@ -178,6 +216,7 @@ def main():
             docs = redis.query("COMMAND", "DOCS", source)[1][0][1]
             info = keep_subcommands_info(info, name)
             docs = keep_subcommands_docs(docs, name)
+            info, docs = add_newer_subcommands(info, docs, name)
             if name == "put":
                 fields = list(info[1])
                 fields[0] = ("$", b"put")
