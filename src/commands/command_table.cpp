@@ -63,7 +63,7 @@ constexpr CommandSpec kCommands[] = {
      0, cmd_quit},
     {"multi", 1, kNoScript | kAllowBusy | kLoading | kStale | kFast | kRunsInMulti, 0, 0, 0,
      cmd_multi},
-    {"exec", 1, kNoScript | kLoading | kStale | kRunsInMulti, 0, 0, 0, cmd_exec},
+    {"exec", 1, kNoScript | kLoading | kStale | kSkipSlowlog | kRunsInMulti, 0, 0, 0, cmd_exec},
     {"discard", 1, kNoScript | kAllowBusy | kLoading | kStale | kFast | kRunsInMulti, 0, 0, 0,
      cmd_discard},
     {"watch", -2, kNoScript | kAllowBusy | kLoading | kStale | kFast | kRunsInMulti, 1, -1, 1,
@@ -82,6 +82,12 @@ constexpr CommandSpec kCommands[] = {
      cmd_evalsha_ro},
     {"script", -2, kNoScript, 0, 0, 0, cmd_script},
     {"info", -1, kLoading | kStale, 0, 0, 0, cmd_info},
+    {"time", 1, kLoading | kStale | kFast, 0, 0, 0, cmd_time},
+    {"role", 1, kNoScript | kLoading | kStale | kFast, 0, 0, 0, cmd_role},
+    {"wait", 3, kNoScript, 0, 0, 0, cmd_wait},
+    {"lastsave", 1, kLoading | kStale | kFast, 0, 0, 0, cmd_lastsave},
+    {"slowlog", -2, 0, 0, 0, 0, cmd_slowlog},
+    {"monitor", 1, kAdmin | kNoScript | kLoading | kStale, 0, 0, 0, cmd_monitor},
 };
 constexpr std::size_t kCommandCount = std::size(kCommands);
 static_assert(kCommandCount <= core::kMaxCommands,

@@ -31,10 +31,12 @@ bool Shard::read(std::uint64_t hash, std::string_view key, std::int64_t now_ms, 
   }
   // Record the access without dirtying the line when the stamp did not change (the same
   // clock tick, and no LFU increment).
-  const std::uint32_t stamp = entry->access_tick.load(std::memory_order_relaxed);
-  const std::uint32_t touched =
-      access_stamp::touched(cache_->eviction_policy(), stamp, lru_clock(now_ms));
-  if (touched != stamp) entry->access_tick.store(touched, std::memory_order_relaxed);
+  if (!Cache::NoTouchScope::active()) {
+    const std::uint32_t stamp = entry->access_tick.load(std::memory_order_relaxed);
+    const std::uint32_t touched =
+        access_stamp::touched(cache_->eviction_policy(), stamp, lru_clock(now_ms));
+    if (touched != stamp) entry->access_tick.store(touched, std::memory_order_relaxed);
+  }
   fn(EntryView{entry->key(), entry->value(), entry->expire_at_ms()});
   return true;
 }

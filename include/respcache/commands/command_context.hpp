@@ -1,5 +1,6 @@
 #pragma once
 
+#include <cstdint>
 #include <span>
 #include <string_view>
 
@@ -22,6 +23,11 @@ struct CommandContext {
   core::WorkerStats& stats;
   protocol::ReplyBuilder& reply;
   Service& service;
+  /// Set by dispatch_subcommand: the subcommand's flags (kAdmin keeps CLIENT KILL out of
+  /// MONITOR, as Redis keeps admin commands).
+  std::uint32_t subcommand_flags = 0;
+  /// Run by EXEC from its queue.
+  bool queued = false;
 
   storage::Cache& cache() { return cache_ref; }
   const config::Config& config() const { return core.settings.startup(); }

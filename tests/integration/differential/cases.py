@@ -823,7 +823,8 @@ def _transaction_cases():
 
 # The string and bitmap commands beyond GET/SET have their own modules, which import the
 # helpers above (defined by now, so the circular import is safe).
-from differential import bitmap_cases, scripting_cases, string_extra_cases  # noqa: E402
+from differential import bitmap_cases, introspection_cases, scripting_cases  # noqa: E402
+from differential import string_extra_cases  # noqa: E402
 
 GROUPS = [
     ("strings", string_cases),
@@ -852,6 +853,11 @@ GROUPS = [
     ("bitpos", bitmap_cases.bitpos_cases),
     ("bitop", bitmap_cases.bitop_cases),
     ("bitfield", bitmap_cases.bitfield_cases),
+    ("client", introspection_cases.client_cases),
+    ("slowlog", introspection_cases.slowlog_cases),
+    ("serverinfo", introspection_cases.server_info_cases),
+    ("config", introspection_cases.config_cases),
+    ("command", introspection_cases.command_cases),
     ("scripting-conv", scripting_cases.conversion_cases),
     ("scripting-call", scripting_cases.call_reply_cases),
     ("scripting-args", scripting_cases.argument_cases),
