@@ -96,6 +96,18 @@ std::optional<std::string> set_timeout(CommandContext&, std::string_view value, 
   return std::nullopt;
 }
 
+// busy-reply-threshold (and its old name lua-time-limit): milliseconds, as Redis's.
+std::optional<std::string> set_busy_threshold(CommandContext&, std::string_view value,
+                                              Apply& apply) {
+  std::optional<std::string> error;
+  const auto ms = integer_in(value, 0, LLONG_MAX, error);
+  if (!ms) return error;
+  apply = [ms = *ms](CommandContext& ctx) {
+    ctx.settings().set_busy_reply_threshold_ms(static_cast<std::uint64_t>(ms));
+  };
+  return std::nullopt;
+}
+
 std::optional<std::string> set_query_limit(CommandContext&, std::string_view value, Apply& apply) {
   std::uint64_t bytes = 0;
   if (auto error = prepare_memory(value, config::kLeastBufferLimit, bytes)) return error;
@@ -246,6 +258,12 @@ const Parameter kParameters[] = {
      set_output_limit},
     {"slowlog-log-slower-than",
      [](CommandContext& c) { return text(c.core.slowlog.slower_than_us()); }, set_slower_than},
+    {"busy-reply-threshold",
+     [](CommandContext& c) { return text(c.settings().busy_reply_threshold_ms()); },
+     set_busy_threshold},
+    {"lua-time-limit",
+     [](CommandContext& c) { return text(c.settings().busy_reply_threshold_ms()); },
+     set_busy_threshold},
     {"slowlog-max-len", [](CommandContext& c) { return text(c.core.slowlog.max_length()); },
      set_slowlog_len},
     {"max-args", [](CommandContext& c) { return text(c.config().max_args); }, nullptr},
