@@ -158,6 +158,7 @@ CommandLine parse_command_line(int argc, char** argv, const SystemResources& sys
   std::string max_memory_policy(storage::eviction_policy_name(config.max_memory_policy));
   std::string max_key_size = std::to_string(config.max_key_size);
   std::string max_value_size = std::to_string(config.max_value_size);
+  std::string lua_heap_limit = std::to_string(config.lua_heap_limit);
   std::string proto_max_bulk_len = std::to_string(config.proto_max_bulk_len);
   std::string max_inline_len = std::to_string(config.max_inline_len);
   std::string query_buffer_limit;
@@ -247,10 +248,10 @@ CommandLine parse_command_line(int argc, char** argv, const SystemResources& sys
   app.add_option("--busy-reply-threshold,--lua-time-limit", config.busy_reply_threshold_ms,
                  "Milliseconds a script runs before other clients get -BUSY (0: never)")
       ->capture_default_str();
-  app.add_option("--lua-heap-limit", config.lua_heap_limit,
+  app.add_option("--lua-heap-limit", lua_heap_limit,
                  "Bytes each thread's Lua state may hold; a script past it gets an error")
       ->capture_default_str()
-      ->check(CLI::Range(std::size_t{1} << 20, std::size_t{1} << 40));
+      ->check(memory_size_validator());
   app.add_option("--tcp-keepalive", config.tcp_keepalive,
                  "Seconds of idle before TCP keepalive probes (0: no keepalive)")
       ->capture_default_str();
@@ -273,6 +274,7 @@ CommandLine parse_command_line(int argc, char** argv, const SystemResources& sys
   config.max_memory_policy = *storage::parse_eviction_policy(max_memory_policy);
   config.max_key_size = *parse_memory_size(max_key_size);
   config.max_value_size = *parse_memory_size(max_value_size);
+  config.lua_heap_limit = std::max<std::size_t>(*parse_memory_size(lua_heap_limit), 1U << 20);
   config.proto_max_bulk_len = *parse_memory_size(proto_max_bulk_len);
   config.max_inline_len = std::max<std::size_t>(*parse_memory_size(max_inline_len), 16);
   for (const auto& [flag, text] :

@@ -42,6 +42,7 @@ int on_panic(lua_State* lua) {
 // The instruction-count hook: stops a script that SCRIPT KILL asked to stop. After the first
 // stop it fires on every line, so that a pcall in the script cannot catch it and go on.
 void kill_hook(lua_State* lua, lua_Debug*);
+constexpr int kHookInstructions = 100000;
 
 LuaEngine* engine_in_registry(lua_State* lua) {
   lua_getfield(lua, LUA_REGISTRYINDEX, "respcache_engine");
@@ -50,15 +51,20 @@ LuaEngine* engine_in_registry(lua_State* lua) {
   return engine;
 }
 
-void kill_hook(lua_State* lua, lua_Debug*) {
+void kill_hook(lua_State* lua, lua_Debug* debug) {
   LuaEngine* engine = engine_in_registry(lua);
-  if (engine == nullptr || !LuaEngine::Access::kill_requested(*engine)) return;
+  if (engine == nullptr) return;
+  if (debug->event == LUA_HOOKCOUNT &&
+      LuaEngine::Access::over_instruction_budget(*engine, kHookInstructions)) {
+    push_error_table(lua, "Script exceeded its instruction budget");
+    lua_error(lua);
+  }
+  if (!LuaEngine::Access::kill_requested(*engine)) return;
   lua_sethook(lua, kill_hook, LUA_MASKLINE, 0);
   push_error_table(lua, "Script killed by user with SCRIPT KILL...");
   lua_error(lua);
 }
 
-constexpr int kHookInstructions = 100000;
 constexpr std::size_t kUnlimited = static_cast<std::size_t>(-1);
 constexpr unsigned kRunsPerGcStep = 50;  // as Redis's LUA_GC_CYCLE_PERIOD
 
@@ -194,6 +200,7 @@ void LuaEngine::run(const Script& script, ScriptRun& run, std::span<const std::s
   run_ = &run;
   caller_ = &caller;
   kill_requested_.store(false, std::memory_order_relaxed);
+  hook_calls_ = 0;
   lua_sethook(lua_, kill_hook, LUA_MASKCOUNT, kHookInstructions);
   // The heap is bounded while the script runs (a failed allocation is a Lua error the script
   // gets); outside that, in calls that are not protected, an allocation must not fail.

@@ -31,6 +31,12 @@ struct LuaEngine::Access {
   static bool kill_requested(LuaEngine& engine) {
     return engine.kill_requested_.load(std::memory_order_relaxed);
   }
+  /// Counts one instruction-count hook; true once the run is past its instruction budget.
+  static bool over_instruction_budget(LuaEngine& engine, std::uint64_t per_hook) {
+    ++engine.hook_calls_;
+    const std::uint64_t limit = engine.limits_.max_instructions;
+    return limit != 0 && engine.hook_calls_ * per_hook > limit;
+  }
 };
 
 /// Loads the libraries Redis gives scripts (base, table, string, math, cjson, bit, and debug

@@ -22,6 +22,7 @@ class ScriptRunner final : public storage::BusyCheck {
   explicit ScriptRunner(core::ServerCore& core)
       : core_(core), meter_(&core.buffer_bytes), scripts_(meter_) {
     limits_.heap_bytes = core.settings.startup().lua_heap_limit;
+    limits_.max_instructions = core.settings.startup().lua_max_instructions;
   }
 
   scripting::ScriptCache& scripts() { return scripts_; }

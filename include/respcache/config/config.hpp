@@ -68,6 +68,9 @@ struct Config {
   std::uint64_t busy_reply_threshold_ms = 5000;
   /// Bytes each thread's Lua state may allocate (compiled scripts and what they build).
   std::size_t lua_heap_limit = 256ULL << 20;
+  /// Lua instructions a script may run before it fails; 0: no limit. No flag: for the
+  /// scripting fuzzer, which must not run an endless loop for ever.
+  std::uint64_t lua_max_instructions = 0;
   /// SO_KEEPALIVE with this many seconds of idle before probes (Redis's tcp-keepalive); 0 = off.
   unsigned tcp_keepalive = 300;
   /// The default user's password; empty = no AUTH needed (Redis's requirepass).

@@ -23,6 +23,9 @@ namespace respcache::scripting {
 struct EngineLimits {
   /// Bytes one thread's Lua state may hold (its heap: compiled scripts and what they build).
   std::size_t heap_bytes = 256ULL << 20;
+  /// Lua instructions one run may execute before it fails; 0: no limit (a server relies on
+  /// SCRIPT KILL, as Redis does; the fuzzer sets one so that no input runs for ever).
+  std::uint64_t max_instructions = 0;
 };
 
 /// One Lua 5.1 state, sandboxed as Redis 7.0 sandboxes its own, with the `redis` API, cjson
@@ -72,6 +75,7 @@ class LuaEngine {
   std::uint64_t generation_ = 0;
   std::uint64_t flushes_ = 0;
   std::atomic<bool> kill_requested_{false};
+  std::uint64_t hook_calls_ = 0;  // instruction-count hooks in this run
 
   // State of the script being run, for the redis.* functions. Members rather than locals
   // because a Lua error unwinds C frames with longjmp, which skips C++ destructors.
