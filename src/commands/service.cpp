@@ -70,9 +70,32 @@ void Service::execute(ClientState& client, std::span<const std::string_view> arg
     reply.error(replies::kNoAuth);
     return refuse();
   }
+  if (refused_for_memory(*spec, transaction)) {
+    // Redis's rejectCommand on EXEC: the transaction ends, saying why.
+    if (transaction != nullptr && spec->handler == cmd_exec) {
+      client.transaction.reset();
+      if (client.watched) watch_table_.unwatch(*client.watched);
+      return replies::exec_aborted(reply, replies::kOutOfMemory);
+    }
+    reply.error(replies::kOutOfMemory);
+    return refuse();
+  }
   if (transaction != nullptr && (spec->flags & kRunsInMulti) == 0)
-    return queue(client, args, reply);
+    return queue(*spec, client, args, reply);
   run(*spec, client, args, reply, stats);
+}
+
+bool Service::refused_for_memory(const CommandSpec& spec, const Transaction* transaction) {
+  bool may_grow = (spec.flags & kDenyOom) != 0;
+  if (transaction != nullptr) {
+    if (spec.handler == cmd_exec) {
+      may_grow = may_grow || (transaction->flags & kDenyOom) != 0;
+    } else if (spec.handler != cmd_discard && spec.handler != cmd_quit) {
+      may_grow = true;  // a queue may take any amount of memory
+    }
+  }
+  // Only then is usage looked at: the plain GET path pays one flag test.
+  return may_grow && cache_.out_of_memory();
 }
 
 void Service::execute_queued(ClientState& client, std::span<const std::string_view> args,
@@ -92,8 +115,8 @@ void Service::run(const CommandSpec& spec, ClientState& client,
          std::chrono::steady_clock::now() - start);
 }
 
-void Service::queue(ClientState& client, std::span<const std::string_view> args,
-                    protocol::ReplyBuilder& reply) {
+void Service::queue(const CommandSpec& spec, ClientState& client,
+                    std::span<const std::string_view> args, protocol::ReplyBuilder& reply) {
   Transaction& transaction = *client.transaction;
   if (transaction.aborted) {
     // Doomed already: nothing it queues will run, so nothing is kept.
@@ -110,6 +133,7 @@ void Service::queue(ClientState& client, std::span<const std::string_view> args,
     return;
   }
   transaction.push(args);
+  transaction.flags |= spec.flags;
   reply.simple("QUEUED");
 }
 

@@ -18,8 +18,12 @@ struct CommandSpec;
 /// call execute(); they never see storage or a handler.
 class Service {
  public:
+  /// Admission for memory happens here (see execute), so the cache is told to let the
+  /// writes of an admitted command through (storage::Cache::admit_over_budget).
   Service(core::ServerCore& core, storage::Cache& cache)
-      : core_(core), cache_(cache), watch_table_(cache, core.buffer_bytes) {}
+      : core_(core), cache_(cache), watch_table_(cache, core.buffer_bytes) {
+    cache_.admit_over_budget(true);
+  }
 
   /// Starts the command layer's record of a new client: its id, and whether it must AUTH.
   void open_client(ClientState& client);
@@ -29,6 +33,10 @@ class Service {
   /// `stats` belong to the calling thread. Unknown commands, wrong arity and NOAUTH are
   /// answered here with Redis's texts; everything else is up to the command's handler.
   /// Inside MULTI, commands are queued (+QUEUED) and a refused one aborts the transaction.
+  /// Memory, as Redis's processCommand: while usage is over maxmemory and the policy may evict
+  /// nothing (storage::Cache::out_of_memory), commands flagged denyoom get -OOM before they
+  /// run, so does every command sent inside MULTI (EXEC, DISCARD and QUIT aside), and EXEC
+  /// answers -EXECABORT when its queue holds a denyoom command.
   void execute(ClientState& client, std::span<const std::string_view> args,
                protocol::ReplyBuilder& reply, core::WorkerStats& stats);
 
@@ -53,8 +61,10 @@ class Service {
  private:
   void run(const CommandSpec& spec, ClientState& client, std::span<const std::string_view> args,
            protocol::ReplyBuilder& reply, core::WorkerStats& stats);
-  void queue(ClientState& client, std::span<const std::string_view> args,
+  void queue(const CommandSpec& spec, ClientState& client, std::span<const std::string_view> args,
              protocol::ReplyBuilder& reply);
+  /// Whether Redis would refuse `spec` now for memory (see execute).
+  bool refused_for_memory(const CommandSpec& spec, const Transaction* transaction);
 
   core::ServerCore& core_;
   storage::Cache& cache_;

@@ -51,6 +51,9 @@ struct Transaction {
   /// A command was refused while queueing (unknown, wrong arity, NOAUTH, too large): EXEC
   /// answers -EXECABORT and runs nothing, as Redis's CLIENT_DIRTY_EXEC.
   bool aborted = false;
+  /// The queued commands' CommandFlags ORed (Redis's mstate.cmd_flags): EXEC counts as a
+  /// command that may grow memory when one of them may.
+  std::uint32_t flags = 0;
 
  private:
   std::atomic<std::int64_t>& meter_;
