@@ -64,6 +64,25 @@ TEST(Service, DenyOomCommandsAreRefusedWhileOverTheBudget) {
   EXPECT_EQ(h.run({"SET", "k", "w"}), "+OK\r\n");
 }
 
+TEST(Service, AKeyWatchedTwiceIsCountedOnce) {
+  CommandHarness h;
+  const std::int64_t before = h.core().buffer_bytes.load();
+  EXPECT_EQ(h.run({"WATCH", "a", "a", "b"}), "+OK\r\n");
+  EXPECT_EQ(h.run({"WATCH", "b", "a"}), "+OK\r\n");
+  const std::int64_t two_keys = h.core().buffer_bytes.load() - before;
+  EXPECT_EQ(h.run({"UNWATCH"}), "+OK\r\n");
+  EXPECT_EQ(h.core().buffer_bytes.load(), before);
+  EXPECT_EQ(h.run({"WATCH", "a"}), "+OK\r\n");
+  EXPECT_EQ((h.core().buffer_bytes.load() - before) * 2, two_keys);
+  // Still watched: a write to it aborts the transaction.
+  EXPECT_EQ(h.run({"WATCH", "a"}), "+OK\r\n");
+  EXPECT_EQ(h.run({"SET", "a", "1"}), "+OK\r\n");
+  EXPECT_EQ(h.run({"MULTI"}), "+OK\r\n");
+  EXPECT_EQ(h.run({"GET", "a"}), "+QUEUED\r\n");
+  EXPECT_EQ(h.run({"EXEC"}), "*-1\r\n");
+  EXPECT_EQ(h.core().buffer_bytes.load(), before);
+}
+
 TEST(Service, ErrorsComeFromTheServiceBeforeAnyHandler) {
   CommandHarness h;
   EXPECT_EQ(h.run({"NOSUCH", "a"}),
