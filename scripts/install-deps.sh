@@ -5,6 +5,8 @@
 #   scripts/install-deps.sh --build-only   # only what building the server needs (Dockerfile)
 #   scripts/install-deps.sh --bench        # also what bench/ uses
 #   scripts/install-deps.sh --docker       # also a Docker engine, debootstrap and docker-compose
+# Without --build-only it also installs the Node.js client libraries the integration tests use
+# (tests/package.json, test-only) with `npm ci`, again only when tests/package-lock.json changed.
 set -euo pipefail
 
 build_packages=(
@@ -28,16 +30,34 @@ for option in "$@"; do
   esac
 done
 [ "$with_tests" -eq 1 ] && packages+=("${test_packages[@]}")
+# Node builds that bundle npm (NodeSource, this project's CI image) conflict with Debian's npm
+# package, so Debian's nodejs and npm are wanted only where no npm is found at all.
+if [ "$with_tests" -eq 1 ] && ! command -v npm >/dev/null 2>&1; then
+  packages+=(nodejs npm)
+fi
 
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
 done
-[ ${#missing[@]} -eq 0 ] && exit 0
+if [ ${#missing[@]} -gt 0 ]; then
+  echo "installing: ${missing[*]}"
+  sudo=""
+  [ "$(id -u)" -eq 0 ] || sudo="sudo"
+  export DEBIAN_FRONTEND=noninteractive
+  $sudo apt-get update -qq
+  $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}"
+fi
 
-echo "installing: ${missing[*]}"
-sudo=""
-[ "$(id -u)" -eq 0 ] || sudo="sudo"
-export DEBIAN_FRONTEND=noninteractive
-$sudo apt-get update -qq
-$sudo apt-get install -y -qq --no-install-recommends "${missing[@]}"
+# ioredis and node-redis for tests/integration/*_test.js, exactly as the lock file pins them.
+# A stamp in node_modules remembers which lock file was installed.
+if [ "$with_tests" -eq 1 ]; then
+  tests_dir="$(cd "$(dirname "$0")/../tests" && pwd)"
+  stamp="$tests_dir/node_modules/.respcache-lock-sha256"
+  lock_sum=$(sha256sum "$tests_dir/package-lock.json" | cut -d' ' -f1)
+  if [ "$(cat "$stamp" 2>/dev/null)" != "$lock_sum" ]; then
+    echo "installing the Node.js test clients: npm ci in tests/"
+    (cd "$tests_dir" && npm ci --no-audit --no-fund --loglevel=error >/dev/null)
+    echo "$lock_sum" >"$stamp"
+  fi
+fi

@@ -34,6 +34,12 @@ void exec_aborted_wrong_arity(protocol::ReplyBuilder& reply, std::string_view co
   send(reply, text);
 }
 
+void exec_aborted(protocol::ReplyBuilder& reply, std::string_view error) {
+  fmt::memory_buffer text;
+  fmt::format_to(std::back_inserter(text), "EXECABORT Transaction discarded because of: {}", error);
+  send(reply, text);
+}
+
 void unknown_command(protocol::ReplyBuilder& reply, std::span<const std::string_view> args) {
   // Redis 7.0: the name cut to 128 bytes, then each argument quoted, until 128 bytes of them.
   fmt::memory_buffer quoted;

@@ -125,6 +125,19 @@ Service::Outcome Service::execute(ClientState& client, std::span<const std::stri
     reply.error(kBusy);
     return refuse();
   }
+  if (refused_for_memory(*spec, transaction)) {
+    // Redis's rejectCommand on EXEC: the transaction ends, saying why.
+    if (transaction != nullptr && spec->handler == cmd_exec) {
+      client.transaction.reset();
+      if (client.watched) watch_table_.unwatch(*client.watched);
+      client.record->multi.store(-1, std::memory_order_relaxed);
+      client.record->set_flag(core::kClientMulti, false);
+      replies::exec_aborted(reply, replies::kOutOfMemory);
+      return Outcome::kDone;
+    }
+    reply.error(replies::kOutOfMemory);
+    return refuse();
+  }
   // One relaxed load while no pause is set.
   if (may_postpone && core_.pause.maybe_paused() && must_wait(client, *spec)) {
     return Outcome::kPostponed;
@@ -144,6 +157,19 @@ Service::Outcome Service::execute(ClientState& client, std::span<const std::stri
     reply.error(kBusy);
   }
   return Outcome::kDone;
+}
+
+bool Service::refused_for_memory(const CommandSpec& spec, const Transaction* transaction) {
+  bool may_grow = (spec.flags & kDenyOom) != 0;
+  if (transaction != nullptr) {
+    if (spec.handler == cmd_exec) {
+      may_grow = may_grow || (transaction->flags & kDenyOom) != 0;
+    } else if (spec.handler != cmd_discard && spec.handler != cmd_quit) {
+      may_grow = true;  // a queue may take any amount of memory
+    }
+  }
+  // Only then is usage looked at: the plain GET path pays one flag test.
+  return may_grow && cache_.out_of_memory();
 }
 
 void Service::execute_queued(ClientState& client, std::span<const std::string_view> args,
@@ -252,6 +278,7 @@ void Service::queue(ClientState& client, const CommandSpec& spec,
   client.record->multi.store(static_cast<std::int32_t>(transaction.queue.size()),
                              std::memory_order_relaxed);
   client.record->multi_memory.store(transaction.queue.bytes(), std::memory_order_relaxed);
+  transaction.flags |= spec.flags;
   reply.simple("QUEUED");
 }
 

@@ -93,10 +93,17 @@ void cmd_watch(CommandContext& ctx) {
     ctx.client.watched = std::make_unique<WatchedKeys>(ctx.service.watch_table());
   }
   for (std::size_t i = 1; i < ctx.argc(); ++i) {
-    WatchedKeys::Key* key = ctx.service.watch_table().watch(*ctx.client.watched, ctx.args[i]);
-    if (key == nullptr) return ctx.reply.error(replies::kTooManyWatchedKeys);
-    // Looked at once registered, so a change in between is reported, not missed.
-    key->existed = key->existed || ctx.cache().contains(ctx.args[i]);
+    WatchedKeys::Key* key = nullptr;
+    switch (ctx.service.watch_table().watch(*ctx.client.watched, ctx.args[i], &key)) {
+      case WatchTable::WatchResult::kFull:
+        return ctx.reply.error(replies::kTooManyWatchedKeys);
+      case WatchTable::WatchResult::kAlreadyWatched:
+        break;
+      case WatchTable::WatchResult::kAdded:
+        // Looked at once registered, so a change in between is reported, not missed.
+        key->existed = ctx.cache().contains(ctx.args[i]);
+        break;
+    }
   }
   ctx.reply.ok();
 }

@@ -13,18 +13,23 @@ WatchTable::WatchTable(storage::Cache& cache, std::atomic<std::int64_t>& memory_
 
 WatchTable::~WatchTable() { cache_.set_key_observer(nullptr); }
 
-WatchedKeys::Key* WatchTable::watch(WatchedKeys& client, std::string_view key) {
-  for (WatchedKeys::Key& k : client.keys_) {
-    if (k.name == key) return &k;
-  }
+WatchTable::WatchResult WatchTable::watch(WatchedKeys& client, std::string_view key,
+                                          WatchedKeys::Key** added) {
+  std::string name(key);
   std::lock_guard lock(mutex_);
-  if (entries_ >= kMaxWatchedKeys) return nullptr;
-  auto [it, inserted] = watchers_.try_emplace(std::string(key));
+  const auto found = watchers_.find(name);
+  if (found != watchers_.end() &&
+      std::find(found->second.begin(), found->second.end(), &client) != found->second.end()) {
+    return WatchResult::kAlreadyWatched;
+  }
+  if (entries_ >= kMaxWatchedKeys) return WatchResult::kFull;
+  const auto it = found != watchers_.end() ? found : watchers_.try_emplace(name).first;
   it->second.push_back(&client);
-  client.keys_.push_back({std::string(key), false});
+  client.keys_.push_back({std::move(name), false});
   if (entries_++ == 0) cache_.observe_keys(true);
   memory_meter_.fetch_add(static_cast<std::int64_t>(footprint(key)), std::memory_order_relaxed);
-  return &client.keys_.back();
+  *added = &client.keys_.back();
+  return WatchResult::kAdded;
 }
 
 void WatchTable::unwatch(WatchedKeys& client) {

@@ -145,6 +145,17 @@ void Cache::set_eviction_policy(EvictionPolicy policy) {
   if (over_budget()) evict_across_shards(0);
 }
 
+bool Cache::out_of_memory() const {
+  if (!over_budget()) return false;
+  const EvictionPolicy policy = eviction_policy();
+  if (policy == EvictionPolicy::kNoEviction) return true;
+  for (std::size_t i = 0; i < shard_count_; ++i) {
+    const Shard& shard = shards_[i];
+    if ((evicts_only_volatile(policy) ? shard.keys_with_expiry() : shard.size()) > 0) return false;
+  }
+  return true;
+}
+
 bool Cache::evictable_elsewhere(const Shard& except, EvictionPolicy policy) const {
   if (policy == EvictionPolicy::kNoEviction) return false;
   for (std::size_t i = 0; i < shard_count_; ++i) {
@@ -158,6 +169,7 @@ bool Cache::evictable_elsewhere(const Shard& except, EvictionPolicy policy) cons
 // One victim per shard per round, so a large overshoot (a lowered budget, or a write whose own
 // shard had nothing left) is taken evenly from every shard, approximating a global LRU.
 void Cache::evict_across_shards(std::size_t start) {
+  if (eviction_policy() == EvictionPolicy::kNoEviction) return;  // no shard lock for nothing
   while (over_budget()) {
     bool evicted = false;
     for (std::size_t i = 1; i <= shard_count_ && over_budget(); ++i) {

@@ -244,7 +244,8 @@ bool Shard::evict_locked(const Entry* keep) {
 // entry the write goes ahead and Cache::update evicts there (no two shard locks at once), so
 // a race with writers elsewhere can leave usage over by about one entry, which the next write
 // corrects. The growth of the hash table's own array, if the insert triggers one, is not
-// foreseen.
+// foreseen. When the caller admits commands itself (Cache::admit_over_budget), a write with
+// nothing left to evict goes ahead over the budget, as an admitted command does in Redis.
 bool Shard::make_room(const Entry* fresh, const Entry* current, std::int64_t now_ms) {
   const std::size_t limit = cache_->max_memory();
   const std::size_t gained = current != nullptr ? current->footprint() : 0;
@@ -254,7 +255,8 @@ bool Shard::make_room(const Entry* fresh, const Entry* current, std::int64_t now
   while (cache_->used_memory() + growth > limit) {
     Entry* victim = pick_victim(current, now_ms);
     if (victim == nullptr) {
-      return cache_->evictable_elsewhere(*this, cache_->eviction_policy());
+      return cache_->evictable_elsewhere(*this, cache_->eviction_policy()) ||
+             cache_->admits_over_budget();
     }
     remove_victim(victim, now_ms);
   }

@@ -146,6 +146,73 @@ class SideBySideTest(unittest.TestCase):
             ("select 0", lambda r: r.execute_command("SELECT", "0")),
         ])
 
+    def test_transactions_through_the_normal_api(self):
+        def pipeline_transaction(r):
+            pipe = r.pipeline()  # transaction=True by default: MULTI ... EXEC
+            pipe.set("t:a", "1").incr("t:a").incrbyfloat("t:f", 1.5).getset("t:a", "x")
+            pipe.set("t:nx", "first", nx=True).set("t:nx", "second", nx=True).get("t:nx")
+            return pipe.execute(), r.mget("t:a", "t:f", "t:nx")
+
+        def failing_command_inside(r):
+            pipe = r.pipeline()
+            pipe.set("t:s", "text").incr("t:s").get("t:s")
+            return pipe.execute(raise_on_error=False)
+
+        self.same([
+            ("pipeline transaction", pipeline_transaction),
+            ("a failing command does not undo the others",
+             lambda r: [str(x) if isinstance(x, Exception) else x
+                        for x in failing_command_inside(r)]),
+            ("incrbyfloat", lambda r: r.incrbyfloat("t:f", "-0.25")),
+            ("get float", lambda r: r.get("t:f")),
+        ])
+
+    def test_watch_retry_with_transaction(self):
+        """r.transaction(fn, key) retries fn while a watched key changes under it; here another
+        connection writes the key during fn's first run only."""
+        def run(r, port):
+            other = redis.Redis(host="127.0.0.1", port=port, socket_timeout=15)
+            calls = []
+
+            def increment(pipe):
+                current = int(pipe.get("w:counter") or 0)  # immediate mode after WATCH
+                calls.append(current)
+                if len(calls) == 1:
+                    other.incrby("w:counter", 100)  # breaks this attempt
+                pipe.multi()
+                pipe.set("w:counter", current + 1)
+
+            r.set("w:counter", 1)
+            result = r.transaction(increment, "w:counter")
+            other.close()
+            return result, calls, r.get("w:counter")
+
+        got = run(self.ours, self.respcache.port)
+        expected = run(self.theirs, self.redis.port)
+        self.assertEqual(got, expected)
+        self.assertEqual(got, ([True], [1, 101], b"102"))
+
+    def test_watch_conflict_raises_watch_error(self):
+        def run(r, port):
+            other = redis.Redis(host="127.0.0.1", port=port, socket_timeout=15)
+            r.set("wc", "before")
+            with r.pipeline() as pipe:
+                pipe.watch("wc")
+                other.set("wc", "other")  # between WATCH and EXEC
+                pipe.multi()
+                pipe.set("wc", "mine")
+                try:
+                    pipe.execute()
+                    outcome_ = "executed"
+                except redis.WatchError:
+                    outcome_ = "WatchError"
+            other.close()
+            return outcome_, r.get("wc")
+
+        got = run(self.ours, self.respcache.port)
+        self.assertEqual(got, run(self.theirs, self.redis.port))
+        self.assertEqual(got, ("WatchError", b"other"))
+
     def test_pipeline_of_1000(self):
         def run(r):
             pipe = r.pipeline(transaction=False)

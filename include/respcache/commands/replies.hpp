@@ -76,6 +76,8 @@ inline constexpr std::string_view kBadClientName =
 void wrong_arity(protocol::ReplyBuilder& reply, std::string_view command);
 /// "-EXECABORT Transaction discarded because of: wrong number of arguments for 'exec' ...".
 void exec_aborted_wrong_arity(protocol::ReplyBuilder& reply, std::string_view command);
+/// "EXECABORT Transaction discarded because of: <error>" (Redis's execCommandAbort).
+void exec_aborted(protocol::ReplyBuilder& reply, std::string_view error);
 void unknown_command(protocol::ReplyBuilder& reply, std::span<const std::string_view> args);
 /// "unknown subcommand 'x'. Try CMD HELP." for container commands like CLIENT.
 void unknown_subcommand(protocol::ReplyBuilder& reply, std::string_view command,

@@ -21,9 +21,13 @@ struct CommandSpec;
 /// call execute(); they never see storage or a handler.
 class Service {
  public:
+  /// Admission for memory happens here (see execute), so the cache is told to let the
+  /// writes of an admitted command through (storage::Cache::admit_over_budget).
   Service(core::ServerCore& core, storage::Cache& cache)
       : core_(core), cache_(cache), watch_table_(cache, core.buffer_bytes),
-        script_runner_(core) {}
+        script_runner_(core) {
+    cache_.admit_over_budget(true);
+  }
 
   /// Starts the command layer's record of a new client: its id (the record's, when the
   /// connection brings one; otherwise a fresh id and an unregistered record), and whether it
@@ -42,6 +46,10 @@ class Service {
   /// `stats` belong to the calling thread. Unknown commands, wrong arity and NOAUTH are
   /// answered here with Redis's texts; everything else is up to the command's handler.
   /// Inside MULTI, commands are queued (+QUEUED) and a refused one aborts the transaction.
+  /// Memory, as Redis's processCommand: while usage is over maxmemory and the policy may evict
+  /// nothing (storage::Cache::out_of_memory), commands flagged denyoom get -OOM before they
+  /// run, so does every command sent inside MULTI (EXEC, DISCARD and QUIT aside), and EXEC
+  /// answers -EXECABORT when its queue holds a denyoom command.
   /// With `may_postpone`, a command that CLIENT PAUSE holds is not run (kPostponed); callers
   /// that cannot wait (HTTP) run it regardless.
   Outcome execute(ClientState& client, std::span<const std::string_view> args,
@@ -77,6 +85,8 @@ class Service {
   bool must_wait(const ClientState& client, const CommandSpec& spec);
   void after_command(const CommandSpec& spec, std::uint32_t subcommand_flags, ClientState& client,
                      std::span<const std::string_view> args, std::chrono::nanoseconds elapsed);
+  /// Whether Redis would refuse `spec` now for memory (see execute).
+  bool refused_for_memory(const CommandSpec& spec, const Transaction* transaction);
 
   core::ServerCore& core_;
   storage::Cache& cache_;

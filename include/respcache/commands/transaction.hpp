@@ -53,6 +53,9 @@ struct Transaction {
   bool aborted = false;
   /// A write command is queued: CLIENT PAUSE WRITE holds the EXEC, as Redis's mstate.cmd_flags.
   bool has_write = false;
+  /// The queued commands' CommandFlags ORed (Redis's mstate.cmd_flags): EXEC counts as a
+  /// command that may grow memory when one of them may.
+  std::uint32_t flags = 0;
 
  private:
   std::atomic<std::int64_t>& meter_;

@@ -58,10 +58,14 @@ class WatchTable final : public storage::KeyObserver {
   WatchTable(storage::Cache& cache, std::atomic<std::int64_t>& memory_meter);
   ~WatchTable();
 
-  /// Adds `key` to `client`'s watched keys (once) and returns its record, whose `existed` the
-  /// caller sets once registered (so no change can fall between the look and the watch).
-  /// Null when the table is full.
-  WatchedKeys::Key* watch(WatchedKeys& client, std::string_view key);
+  /// What watch() did.
+  enum class WatchResult { kAdded, kAlreadyWatched, kFull };
+  /// Adds `key` to `client`'s watched keys; on kAdded `*added` is its new record, whose
+  /// `existed` the caller sets once registered (so no change can fall between the look and
+  /// the watch). A key the client watches already is left as it is (Redis's watchForKey): a
+  /// change since its first WATCH has marked the client already. Constant time per key (the
+  /// key's own watchers are searched, not the client's keys), so WATCH of n keys is linear.
+  WatchResult watch(WatchedKeys& client, std::string_view key, WatchedKeys::Key** added);
   /// Forgets every key `client` watches and clears its dirty mark.
   void unwatch(WatchedKeys& client);
 

@@ -98,7 +98,8 @@ class KeyObserver {
 /// the allocator's usable size plus its chunk header. A write that would exceed the budget first
 /// evicts what its EvictionPolicy picks from a sample, in the written shard first and then in
 /// the others; with nothing left that the policy may evict (noeviction, or volatile-* without
-/// keys with a TTL) it is refused with kOutOfMemory and changes nothing, while reads go on.
+/// keys with a TTL) it is refused with kOutOfMemory and changes nothing, while reads go on
+/// (unless the caller admits commands itself: see admit_over_budget).
 ///
 /// Expiry: an expired entry is never returned; writes and the active sweep reclaim it.
 class Cache {
@@ -222,6 +223,19 @@ class Cache {
   void enforce_budget() {
     if (over_budget()) evict_across_shards(0);
   }
+  /// Usage is above the budget and the policy may evict nothing (noeviction, or a volatile
+  /// policy and no key with a TTL): where Redis's performEvictions fails and denyoom commands
+  /// are refused. While something may go, writes make their own room as they store.
+  bool out_of_memory() const;
+  /// Admission by the caller, as Redis does it: when on, a write the policy can make no room
+  /// for goes ahead and takes usage over the budget instead of being refused with
+  /// kOutOfMemory, because the caller refuses every command that may grow memory while usage
+  /// is over it (commands::Service, Redis's denyoom rule). A command admitted under the
+  /// budget then runs whole, as in Redis, and the ones after it are refused up front; the
+  /// overshoot is bounded by what one command per thread can write. Off by default: the
+  /// cache alone never goes over.
+  void admit_over_budget(bool on) { admit_over_budget_.store(on, std::memory_order_relaxed); }
+  bool admits_over_budget() const { return admit_over_budget_.load(std::memory_order_relaxed); }
   std::size_t max_memory() const { return max_memory_.load(std::memory_order_relaxed); }
   /// Changes the budget at run time; evicts at once if usage is above the new one.
   void set_max_memory(std::size_t bytes);
@@ -267,6 +281,7 @@ class Cache {
   const std::atomic<std::int64_t>* other_memory_ = nullptr;
   KeyObserver* observer_ = nullptr;
   std::atomic<bool> observing_{false};
+  std::atomic<bool> admit_over_budget_{false};
 };
 
 }  // namespace respcache::storage

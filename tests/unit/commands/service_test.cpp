@@ -35,6 +35,54 @@ TEST(Service, SetGetRollsBackTheOldValueWhenTheWriteFails) {
   EXPECT_EQ(reply.find("old"), std::string::npos) << "the GET part was taken back";
 }
 
+// Redis's processCommand under maxmemory: while over the budget, denyoom commands are
+// refused before they run, every command inside MULTI too, and EXEC when its queue holds a
+// denyoom command (tests/integration/noeviction_test.py compares it all with redis-server).
+TEST(Service, DenyOomCommandsAreRefusedWhileOverTheBudget) {
+  storage::CacheOptions options = testing::test_cache_options();
+  options.max_memory = 256 * 1024;
+  options.eviction_policy = storage::EvictionPolicy::kNoEviction;
+  CommandHarness h(testing::test_config(), options);
+  const std::string oom = "-OOM command not allowed when used memory > 'maxmemory'.\r\n";
+  ASSERT_EQ(h.run({"SET", "k", "v"}), "+OK\r\n");
+  ASSERT_EQ(h.run({"MULTI"}), "+OK\r\n");
+  ASSERT_EQ(h.run({"INCR", "n"}), "+QUEUED\r\n");
+  h.cache().set_max_memory(h.cache().used_memory() / 2);
+  EXPECT_EQ(h.run({"EXEC"}),
+            "-EXECABORT Transaction discarded because of: OOM command not "
+            "allowed when used memory > 'maxmemory'.\r\n");
+  EXPECT_EQ(h.run({"EXEC"}), "-ERR EXEC without MULTI\r\n");
+  EXPECT_EQ(h.run({"SET", "k", "w"}), oom);
+  EXPECT_EQ(h.run({"SETNX", "k", "w"}), oom);
+  EXPECT_EQ(h.run({"GET", "k"}), "$1\r\nv\r\n");
+  EXPECT_EQ(h.run({"EXPIRE", "k", "100"}), ":1\r\n");
+  EXPECT_EQ(h.run({"MULTI"}), "+OK\r\n");
+  EXPECT_EQ(h.run({"GET", "k"}), oom);
+  EXPECT_EQ(h.run({"EXEC"}), "-EXECABORT Transaction discarded because of previous errors.\r\n");
+  EXPECT_EQ(h.run({"DEL", "k"}), ":1\r\n");
+  h.cache().set_max_memory(0);
+  EXPECT_EQ(h.run({"SET", "k", "w"}), "+OK\r\n");
+}
+
+TEST(Service, AKeyWatchedTwiceIsCountedOnce) {
+  CommandHarness h;
+  const std::int64_t before = h.core().buffer_bytes.load();
+  EXPECT_EQ(h.run({"WATCH", "a", "a", "b"}), "+OK\r\n");
+  EXPECT_EQ(h.run({"WATCH", "b", "a"}), "+OK\r\n");
+  const std::int64_t two_keys = h.core().buffer_bytes.load() - before;
+  EXPECT_EQ(h.run({"UNWATCH"}), "+OK\r\n");
+  EXPECT_EQ(h.core().buffer_bytes.load(), before);
+  EXPECT_EQ(h.run({"WATCH", "a"}), "+OK\r\n");
+  EXPECT_EQ((h.core().buffer_bytes.load() - before) * 2, two_keys);
+  // Still watched: a write to it aborts the transaction.
+  EXPECT_EQ(h.run({"WATCH", "a"}), "+OK\r\n");
+  EXPECT_EQ(h.run({"SET", "a", "1"}), "+OK\r\n");
+  EXPECT_EQ(h.run({"MULTI"}), "+OK\r\n");
+  EXPECT_EQ(h.run({"GET", "a"}), "+QUEUED\r\n");
+  EXPECT_EQ(h.run({"EXEC"}), "*-1\r\n");
+  EXPECT_EQ(h.core().buffer_bytes.load(), before);
+}
+
 TEST(Service, ErrorsComeFromTheServiceBeforeAnyHandler) {
   CommandHarness h;
   EXPECT_EQ(h.run({"NOSUCH", "a"}),

@@ -290,6 +290,40 @@ TEST_F(PolicyTest, NoEvictionRefusesGrowingWritesAndKeepsReads) {
   EXPECT_EQ(cache().stats().evicted_keys, 0u);
 }
 
+TEST_F(PolicyTest, AdmittedWritesGoOverTheBudgetWhenTheCallerAdmitsCommands) {
+  // commands::Service refuses denyoom commands up front while over the budget (Redis's
+  // rule), so the cache lets an admitted command's writes through; nothing is evicted.
+  make_cache(EvictionPolicy::kNoEviction);
+  fill(5);
+  ASSERT_EQ(set("new"), WriteStatus::kOutOfMemory);
+  cache().admit_over_budget(true);
+  EXPECT_FALSE(cache().out_of_memory());
+  EXPECT_EQ(set("new"), WriteStatus::kOk);
+  EXPECT_EQ(set("newer"), WriteStatus::kOk);
+  EXPECT_GT(cache().used_memory(), cache().max_memory());
+  EXPECT_TRUE(cache().out_of_memory());
+  EXPECT_EQ(cache().stats().evicted_keys, 0u);
+  EXPECT_EQ(cache().size(), 7u);
+  // An entry larger than the whole budget is still refused.
+  EXPECT_EQ(cache().set("huge", std::string(cache().max_memory(), 'x')), WriteStatus::kTooLarge);
+}
+
+TEST_F(PolicyTest, OutOfMemoryOnlyWhenOverTheBudgetWithNothingThePolicyMayEvict) {
+  make_cache(EvictionPolicy::kAllKeysLru);
+  fill(5);
+  EXPECT_FALSE(cache().out_of_memory());
+  cache().set_eviction_policy(EvictionPolicy::kNoEviction);
+  cache().set_max_memory(cache().used_memory() - 3 * kHalfEntry);  // over by 1.5 entries
+  EXPECT_TRUE(cache().out_of_memory());
+  cache().set_eviction_policy(EvictionPolicy::kVolatileLru);  // no key has a TTL
+  EXPECT_TRUE(cache().out_of_memory());
+  EXPECT_EQ(cache().stats().evicted_keys, 0u);
+  cache().set_eviction_policy(EvictionPolicy::kAllKeysLru);  // evicts down to the budget
+  EXPECT_FALSE(cache().out_of_memory());
+  EXPECT_EQ(cache().stats().evicted_keys, 2u);
+  EXPECT_LE(cache().used_memory(), cache().max_memory());
+}
+
 TEST_F(PolicyTest, NoEvictionDoesNotEvictWhenTheBudgetIsLowered) {
   make_cache(EvictionPolicy::kNoEviction);
   fill(5);
