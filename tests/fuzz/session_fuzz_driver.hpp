@@ -69,7 +69,7 @@ int feed_session(const std::uint8_t* data, std::size_t size) {
   core::ServerCore core(config);
   cache.count_in_budget(&core.buffer_bytes);
   commands::Service service(core, cache);
-  SessionType session(service);
+  SessionType session(service, nullptr);  // the session makes an unregistered record
 
   std::string_view payload(reinterpret_cast<const char*>(data), size);
   const std::vector<std::size_t> reads = choose_reads(payload);
