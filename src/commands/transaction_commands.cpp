@@ -26,7 +26,7 @@ bool watch_broken(CommandContext& ctx) {
   if (watched == nullptr || watched->empty()) return false;
   if (watched->dirty()) return true;
   for (const WatchedKeys::Key& key : watched->keys()) {
-    if (key.existed && !ctx.cache().contains(key.name)) return true;
+    if (key.existed && !ctx.cache().contains(key.db, key.name)) return true;
   }
   return false;
 }
@@ -74,10 +74,11 @@ void cmd_watch(CommandContext& ctx) {
     ctx.client.watched = std::make_unique<WatchedKeys>(ctx.service.watch_table());
   }
   for (std::size_t i = 1; i < ctx.argc(); ++i) {
-    WatchedKeys::Key* key = ctx.service.watch_table().watch(*ctx.client.watched, ctx.args[i]);
+    WatchedKeys::Key* key =
+        ctx.service.watch_table().watch(*ctx.client.watched, ctx.client.db, ctx.args[i]);
     if (key == nullptr) return ctx.reply.error(replies::kTooManyWatchedKeys);
     // Looked at once registered, so a change in between is reported, not missed.
-    key->existed = key->existed || ctx.cache().contains(ctx.args[i]);
+    key->existed = key->existed || ctx.db().contains(ctx.args[i]);
   }
   ctx.reply.ok();
 }

@@ -13,15 +13,23 @@ WatchTable::WatchTable(storage::Cache& cache, std::atomic<std::int64_t>& memory_
 
 WatchTable::~WatchTable() { cache_.set_key_observer(nullptr); }
 
-WatchedKeys::Key* WatchTable::watch(WatchedKeys& client, std::string_view key) {
+std::string WatchTable::slot_name(unsigned db, std::string_view key) {
+  std::string name;
+  name.reserve(key.size() + 1);
+  name.push_back(static_cast<char>(db));
+  name.append(key);
+  return name;
+}
+
+WatchedKeys::Key* WatchTable::watch(WatchedKeys& client, unsigned db, std::string_view key) {
   for (WatchedKeys::Key& k : client.keys_) {
-    if (k.name == key) return &k;
+    if (k.db == db && k.name == key) return &k;
   }
   std::lock_guard lock(mutex_);
   if (entries_ >= kMaxWatchedKeys) return nullptr;
-  auto [it, inserted] = watchers_.try_emplace(std::string(key));
+  auto [it, inserted] = watchers_.try_emplace(slot_name(db, key));
   it->second.push_back(&client);
-  client.keys_.push_back({std::string(key), false});
+  client.keys_.push_back({std::string(key), db, false});
   if (entries_++ == 0) cache_.observe_keys(true);
   memory_meter_.fetch_add(static_cast<std::int64_t>(footprint(key)), std::memory_order_relaxed);
   return &client.keys_.back();
@@ -34,7 +42,7 @@ void WatchTable::unwatch(WatchedKeys& client) {
   }
   std::lock_guard lock(mutex_);
   for (const WatchedKeys::Key& k : client.keys_) {
-    const auto it = watchers_.find(k.name);
+    const auto it = watchers_.find(slot_name(k.db, k.name));
     if (it == watchers_.end()) continue;
     std::erase(it->second, &client);
     if (it->second.empty()) watchers_.erase(it);
@@ -47,11 +55,22 @@ void WatchTable::unwatch(WatchedKeys& client) {
   client.dirty_.store(false, std::memory_order_relaxed);
 }
 
-void WatchTable::key_changed(std::string_view key) {
+std::vector<std::pair<unsigned, std::string>> WatchTable::watched_in(unsigned a, unsigned b) {
+  std::vector<std::pair<unsigned, std::string>> out;
   std::lock_guard lock(mutex_);
+  for (const auto& [name, clients] : watchers_) {
+    const auto db = static_cast<unsigned char>(name[0]);
+    if (db == a || db == b) out.emplace_back(db, name.substr(1));
+  }
+  return out;
+}
+
+void WatchTable::key_changed(unsigned db, std::string_view key) {
   // C++20's heterogeneous lookup needs a transparent hash; one string per watched write
   // is the price of the plain map, paid only while some key is watched.
-  const auto it = watchers_.find(std::string(key));
+  const std::string name = slot_name(db, key);
+  std::lock_guard lock(mutex_);
+  const auto it = watchers_.find(name);
   if (it == watchers_.end()) return;
   for (WatchedKeys* client : it->second) client->dirty_.store(true, std::memory_order_release);
 }

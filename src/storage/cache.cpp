@@ -12,11 +12,19 @@ Cache::Cache(const CacheOptions& options)
       shard_mask_(options.shard_count - 1),
       clock_(options.clock != nullptr ? options.clock : &SystemClock::instance()),
       eviction_policy_(options.eviction_policy),
-      max_memory_(options.max_memory) {
+      max_memory_(options.max_memory),
+      databases_(options.databases) {
   if (shard_count_ == 0 || (shard_count_ & shard_mask_) != 0) {
     throw std::invalid_argument("shard count must be a power of two");
   }
   if (shard_count_ > kMaxShards) throw std::invalid_argument("shard count must be at most 65536");
+  if (databases_ == 0 || databases_ > Entry::kMaxDatabases) {
+    throw std::invalid_argument("databases must be between 1 and 128");
+  }
+  for (std::size_t i = 0; i < Entry::kMaxDatabases; ++i) {
+    physical_[i].store(static_cast<std::uint8_t>(i), std::memory_order_relaxed);
+    logical_[i].store(static_cast<std::uint8_t>(i), std::memory_order_relaxed);
+  }
   std::random_device random;
   hasher_.seed = options.hash_seed != 0 ? options.hash_seed
                                         : (static_cast<std::uint64_t>(random()) << 32) ^ random();
@@ -24,7 +32,7 @@ Cache::Cache(const CacheOptions& options)
   const std::size_t per_shard = options.initial_capacity / shard_count_;
   for (std::size_t i = 0; i < shard_count_; ++i) {
     shards_[i].init(this, hasher_, per_shard, options.eviction_samples,
-                    hasher_.seed + i * 0x9E3779B97F4A7C15ULL);
+                    hasher_.seed + i * 0x9E3779B97F4A7C15ULL, databases_);
   }
 }
 
@@ -39,35 +47,86 @@ Cache::Hashed Cache::locate(std::string_view key) const {
   return {hash, shards_[(hash >> 40) & shard_mask_]};
 }
 
-bool Cache::read(std::string_view key, ReadFn fn) {
+bool Cache::read(unsigned db, std::string_view key, ReadFn fn) {
   const Hashed h = locate(key);
-  return h.shard.read(h.full, key, clock_->now_ms(), fn);
+  return h.shard.read(h.full, db, key, clock_->now_ms(), fn);
 }
 
-bool Cache::contains(std::string_view key) {
+bool Cache::peek(unsigned db, std::string_view key, ReadFn fn) {
   const Hashed h = locate(key);
-  return h.shard.contains(h.full, key, clock_->now_ms());
+  return h.shard.read(h.full, db, key, clock_->now_ms(), fn, false);
 }
 
-WriteStatus Cache::update(std::string_view key, UpdateFn fn) {
+bool Cache::contains(unsigned db, std::string_view key) {
+  const Hashed h = locate(key);
+  return h.shard.contains(h.full, db, key, clock_->now_ms());
+}
+
+WriteStatus Cache::update(unsigned db, std::string_view key, UpdateFn fn) {
   const Hashed h = locate(key);
   bool over_budget = false;
-  const WriteStatus status = h.shard.update(h.full, key, clock_->now_ms(), fn, over_budget);
+  const WriteStatus status = h.shard.update(h.full, db, key, clock_->now_ms(), fn, over_budget);
   if (over_budget) evict_across_shards(static_cast<std::size_t>(&h.shard - shards_.get()));
   return status;
 }
 
-WriteStatus Cache::set(std::string_view key, std::string_view value, std::int64_t expire_at_ms) {
-  return update(key, [&](const EntryView*) { return Mutation::store(value, expire_at_ms); });
+WriteStatus Cache::set(unsigned db, std::string_view key, std::string_view value,
+                       std::int64_t expire_at_ms) {
+  return update(db, key, [&](const EntryView*) { return Mutation::store(value, expire_at_ms); });
 }
 
-bool Cache::erase(std::string_view key) {
+bool Cache::erase(unsigned db, std::string_view key) {
   bool erased = false;
-  update(key, [&](const EntryView* current) {
+  update(db, key, [&](const EntryView* current) {
     erased = current != nullptr;
     return erased ? Mutation::erase() : Mutation::keep();
   });
   return erased;
+}
+
+MoveStatus Cache::move(unsigned from, unsigned to, std::string_view key) {
+  const Hashed h = locate(key);
+  return h.shard.move(h.full, from, to, key, clock_->now_ms());
+}
+
+// A random shard first, then the following ones until one holds a key of `db`: uniform
+// enough while keys spread evenly over the shards, which the hash sees to.
+bool Cache::random_key(unsigned db, std::string& out) {
+  thread_local std::minstd_rand rng{std::random_device{}()};
+  const std::int64_t now = clock_->now_ms();
+  const std::size_t start = rng() & shard_mask_;
+  for (std::size_t i = 0; i < shard_count_; ++i) {
+    if (shards_[(start + i) & shard_mask_].random_key(db, now, out)) return true;
+  }
+  return false;
+}
+
+void Cache::clear_db(unsigned db) {
+  for (std::size_t i = 0; i < shard_count_; ++i) shards_[i].clear_db(db);
+}
+
+void Cache::swap_databases(unsigned a, unsigned b) {
+  const ExclusiveAccess exclusive(*this);
+  const std::uint8_t pa = physical_[a].load(std::memory_order_relaxed);
+  const std::uint8_t pb = physical_[b].load(std::memory_order_relaxed);
+  physical_[a].store(pb, std::memory_order_relaxed);
+  physical_[b].store(pa, std::memory_order_relaxed);
+  logical_[pb].store(static_cast<std::uint8_t>(a), std::memory_order_relaxed);
+  logical_[pa].store(static_cast<std::uint8_t>(b), std::memory_order_relaxed);
+}
+
+std::size_t Cache::db_size(unsigned db) const {
+  const unsigned physical = physical_db(db);
+  std::size_t total = 0;
+  for (std::size_t i = 0; i < shard_count_; ++i) total += shards_[i].db_size(physical);
+  return total;
+}
+
+std::size_t Cache::db_keys_with_expiry(unsigned db) const {
+  const unsigned physical = physical_db(db);
+  std::size_t total = 0;
+  for (std::size_t i = 0; i < shard_count_; ++i) total += shards_[i].db_keys_with_expiry(physical);
+  return total;
 }
 
 void Cache::clear() {
@@ -91,40 +150,41 @@ std::size_t Cache::expire_some(std::size_t max_checks) {
   return removed;
 }
 
-std::uint64_t Cache::scan(std::uint64_t cursor, std::size_t count, VisitFn fn) {
+std::uint64_t Cache::scan(unsigned db, std::uint64_t cursor, std::size_t count, VisitFn fn) {
   ScanBudget budget{count};
-  return scan(cursor, budget, fn);
+  return scan(db, cursor, budget, fn);
 }
 
 // Shards in turn, one lock at a time; a step that ends inside a shard (its budget spent, or
 // nearly) ends the call there. A spent budget counts as one entry or byte, so every call
 // moves on and 0 always means done.
-std::uint64_t Cache::scan(std::uint64_t cursor, ScanBudget& budget, VisitFn fn) {
+std::uint64_t Cache::scan(unsigned db, std::uint64_t cursor, ScanBudget& budget, VisitFn fn) {
   if (budget.entries == 0) budget.entries = 1;
   if (budget.bytes == 0) budget.bytes = 1;
   ScanCursor at = ScanCursor::decode(cursor);
   const std::int64_t now = clock_->now_ms();
   while (at.shard < shard_count_) {
     if (budget.spent()) return at.encode();
-    at.position = shards_[at.shard].scan(at.position, budget, now, fn);
+    at.position = shards_[at.shard].scan(db, at.position, budget, now, fn);
     if (at.position < ScanCursor::kPositionEnd) return at.encode();
     at = {at.shard + 1, 0};
   }
   return 0;
 }
 
-void Cache::for_each_chunked(ScanBudget chunk, VisitFn fn, FunctionRef<void()> chunk_done) {
+void Cache::for_each_chunked(unsigned db, ScanBudget chunk, VisitFn fn,
+                             FunctionRef<void()> chunk_done) {
   std::uint64_t cursor = 0;
   do {
     ScanBudget budget = chunk;
     budget.visited = 0;
-    cursor = scan(cursor, budget, fn);
+    cursor = scan(db, cursor, budget, fn);
     chunk_done();
   } while (cursor != 0);
 }
 
-void Cache::for_each(VisitFn fn) {
-  for_each_chunked(ScanBudget{kForEachChunk}, fn, [] {});
+void Cache::for_each(unsigned db, VisitFn fn) {
+  for_each_chunked(db, ScanBudget{kForEachChunk}, fn, [] {});
 }
 
 void Cache::set_max_memory(std::size_t bytes) {

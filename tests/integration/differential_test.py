@@ -541,13 +541,13 @@ def main():
     if candidate_is_respcache and not os.path.exists(args.binary):
         sys.exit(f"no such binary: {args.binary}")
     started = time.monotonic()
-    reference = harness.start_redis()
+    reference = harness.start_redis("--databases", "16")
     try:
         if candidate_is_respcache:
             candidate = harness.start_respcache(os.path.abspath(args.binary), "--threads", "2")
             candidate_name = "respcache"
         else:
-            candidate = harness.start_redis()
+            candidate = harness.start_redis("--databases", "16")
             candidate_name = "redis#2"
     except Exception:
         reference.kill()

@@ -21,6 +21,7 @@ struct ClientNames {
 struct ClientState {
   std::uint64_t id = 0;
   int protocol = 2;  ///< RESP version, 2 or 3 (HELLO)
+  unsigned db = 0;   ///< the SELECTed database
   /// Passed AUTH, or connected while no password was set (as Redis: CONFIG SET requirepass
   /// does not lock out clients already connected).
   bool authenticated = true;

@@ -7,6 +7,7 @@
 #include "respcache/core/server_core.hpp"
 #include "respcache/protocol/reply_builder.hpp"
 #include "respcache/storage/cache.hpp"
+#include "respcache/storage/database.hpp"
 
 namespace respcache::commands {
 
@@ -23,7 +24,10 @@ struct CommandContext {
   protocol::ReplyBuilder& reply;
   Service& service;
 
+  /// The whole cache: budget, policy, statistics, ExclusiveAccess, every database.
   storage::Cache& cache() { return cache_ref; }
+  /// The client's selected database: where key commands read and write.
+  storage::Database db() { return {cache_ref, client.db}; }
   const config::Config& config() const { return core.settings.startup(); }
   core::Settings& settings() { return core.settings; }
   core::Authentication& auth() { return core.authentication; }

@@ -4,6 +4,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <memory>
+#include <string>
 #include <string_view>
 
 #include "respcache/storage/clock.hpp"
@@ -30,6 +31,8 @@ struct CacheOptions {
   const Clock* clock = nullptr;
   /// Hash seed; 0 picks a random one, so clients cannot aim keys at one slot.
   std::uint64_t hash_seed = 0;
+  /// Independent keyspaces (Redis's databases), 1 to Entry::kMaxDatabases.
+  std::size_t databases = 16;
 };
 
 /// What a callback sees of a live entry. Valid only during the callback.
@@ -37,6 +40,8 @@ struct EntryView {
   std::string_view key;
   std::string_view value;
   std::int64_t expire_at_ms;  ///< 0: no expiry
+  /// The entry itself, for what the view does not carry (access stamp, footprint).
+  const Entry* entry = nullptr;
 };
 
 /// The decision an update callback returns.
@@ -58,6 +63,9 @@ struct Mutation {
   }
 };
 
+/// What Cache::move did.
+enum class MoveStatus { kMoved, kNoSource, kTargetExists };
+
 enum class WriteStatus {
   kOk,
   kTooLarge,     ///< the entry alone is larger than the memory budget
@@ -76,12 +84,13 @@ struct CacheStats {
 
 class Shard;
 
-/// Told of every change to a key: stored, overwritten, deleted, expired, evicted or flushed.
-/// Called with the key's shard lock held (exclusively), so it must not call into the cache;
-/// `key` is valid during the call only. WATCH uses it, and client-side caching will.
+/// Told of every change to a key: stored, overwritten, deleted, expired, evicted, moved or
+/// flushed. Called with the key's shard lock held (exclusively), so it must not call into the
+/// cache; `key` is valid during the call only; `db` is the logical database. WATCH uses it,
+/// and client-side caching will.
 class KeyObserver {
  public:
-  virtual void key_changed(std::string_view key) = 0;
+  virtual void key_changed(unsigned db, std::string_view key) = 0;
 
  protected:
   ~KeyObserver() = default;
@@ -128,24 +137,64 @@ class Cache {
   using ReadFn = FunctionRef<void(const EntryView&)>;
   using UpdateFn = FunctionRef<Mutation(const EntryView*)>;
 
+  // Key operations name a logical database, 0 to databases() - 1 (the caller checks the
+  // range); the forms without one are database 0. A key's shard and its hash's shard bits do
+  // not depend on its database, so one key in several databases shares one shard lock.
+
   /// Calls `fn` with the live entry for `key` under the shard's shared lock (copy what you need
   /// out of it there). Returns false, without calling `fn`, on a miss or an expired entry (which
   /// it then removes, as Redis does on access).
-  bool read(std::string_view key, ReadFn fn);
+  bool read(unsigned db, std::string_view key, ReadFn fn);
+  bool read(std::string_view key, ReadFn fn) { return read(0, key, fn); }
+  /// read() without recording an access (OBJECT, MEMORY USAGE: Redis's LOOKUP_NOTOUCH).
+  bool peek(unsigned db, std::string_view key, ReadFn fn);
 
   /// Atomic read-modify-write of one key: calls `fn` with the live entry (null when missing or
   /// expired) under the shard's exclusive lock, then applies the Mutation it returns.
   /// kTooLarge means a kStore did not happen because the entry cannot fit in the budget.
-  WriteStatus update(std::string_view key, UpdateFn fn);
+  WriteStatus update(unsigned db, std::string_view key, UpdateFn fn);
+  WriteStatus update(std::string_view key, UpdateFn fn) { return update(0, key, fn); }
 
   /// Stores a value unconditionally (SET/PUT without options).
-  WriteStatus set(std::string_view key, std::string_view value, std::int64_t expire_at_ms = 0);
+  WriteStatus set(unsigned db, std::string_view key, std::string_view value,
+                  std::int64_t expire_at_ms = 0);
+  WriteStatus set(std::string_view key, std::string_view value, std::int64_t expire_at_ms = 0) {
+    return set(0, key, value, expire_at_ms);
+  }
   /// Removes a key; true if a live entry was removed.
-  bool erase(std::string_view key);
-  bool contains(std::string_view key);
+  bool erase(unsigned db, std::string_view key);
+  bool erase(std::string_view key) { return erase(0, key); }
+  bool contains(unsigned db, std::string_view key);
+  bool contains(std::string_view key) { return contains(0, key); }
 
-  /// Removes every entry.
+  /// MOVE: the key's entry goes from database `from` to `to` as it is (value, TTL, access
+  /// stamp; no copy), under its one shard lock. kNoSource: no live key in `from`;
+  /// kTargetExists: `to` has one (or from == to).
+  MoveStatus move(unsigned from, unsigned to, std::string_view key);
+  /// A random live key of `db` into `out` (RANDOMKEY); false when the database is empty.
+  bool random_key(unsigned db, std::string& out);
+
+  /// Removes every entry of every database (FLUSHALL).
   void clear();
+  /// Removes every entry of one database (FLUSHDB), shard by shard.
+  void clear_db(unsigned db);
+  /// SWAPDB: databases `a` and `b` trade contents in O(1), by swapping their entries in the
+  /// logical-to-physical map under every shard lock (ExclusiveAccess, taken here unless the
+  /// caller holds it). Entries keep the physical index they carry.
+  void swap_databases(unsigned a, unsigned b);
+
+  std::size_t databases() const { return databases_; }
+  /// Keys of one logical database (live and not yet reclaimed expired ones), and of those the
+  /// keys with a TTL: sums of per-shard counters, for DBSIZE and INFO keyspace.
+  std::size_t db_size(unsigned db) const;
+  std::size_t db_keys_with_expiry(unsigned db) const;
+
+  /// The physical database a logical one is stored as, and back. Stable while any shard lock
+  /// is held (the map changes only under all of them).
+  unsigned physical_db(unsigned db) const { return physical_[db].load(std::memory_order_relaxed); }
+  unsigned logical_db(unsigned physical) const {
+    return logical_[physical].load(std::memory_order_relaxed);
+  }
 
   /// The one observer of key changes (null: none). Set before clients run.
   void set_key_observer(KeyObserver* observer) { observer_ = observer; }
@@ -175,10 +224,20 @@ class Cache {
   /// HashTable::scan). No snapshot: each key is seen as it was when its step ran. A cursor the
   /// cache never returned is no error: it decodes to some point and the scan goes on from there
   /// (past the last shard: done at once).
-  std::uint64_t scan(std::uint64_t cursor, std::size_t count, VisitFn fn);
+  ///
+  /// Only entries of database `db` are passed, but every entry walked counts toward `count`,
+  /// so a step in a database that shares its shards with larger ones may pass fewer (even
+  /// none) while the scan goes on; a shard that holds none of `db` is skipped at once.
+  std::uint64_t scan(unsigned db, std::uint64_t cursor, std::size_t count, VisitFn fn);
+  std::uint64_t scan(std::uint64_t cursor, std::size_t count, VisitFn fn) {
+    return scan(0, cursor, count, fn);
+  }
   /// The same with a budget of entries and bytes (see ScanBudget), taken from `budget`; a
   /// spent one counts as one entry or byte.
-  std::uint64_t scan(std::uint64_t cursor, ScanBudget& budget, VisitFn fn);
+  std::uint64_t scan(unsigned db, std::uint64_t cursor, ScanBudget& budget, VisitFn fn);
+  std::uint64_t scan(std::uint64_t cursor, ScanBudget& budget, VisitFn fn) {
+    return scan(0, cursor, budget, fn);
+  }
 
   /// Visits every live entry, shard by shard, holding a shard's shared lock only while one
   /// chunk (at most `chunk` in entries and bytes walked; see scan for the one exception) goes
@@ -186,9 +245,13 @@ class Cache {
   /// and the walk resumes where it stopped. Consistent per key, not point-in-time across keys:
   /// a key present throughout is visited exactly once, as it was when its chunk was read, one
   /// written during the walk at most once. `fn` has scan's rules.
-  void for_each_chunked(ScanBudget chunk, VisitFn fn, FunctionRef<void()> chunk_done);
+  void for_each_chunked(unsigned db, ScanBudget chunk, VisitFn fn, FunctionRef<void()> chunk_done);
+  void for_each_chunked(ScanBudget chunk, VisitFn fn, FunctionRef<void()> chunk_done) {
+    for_each_chunked(0, chunk, fn, chunk_done);
+  }
   /// for_each_chunked in chunks of kForEachChunk entries, with nothing between them.
-  void for_each(VisitFn fn);
+  void for_each(unsigned db, VisitFn fn);
+  void for_each(VisitFn fn) { for_each(0, fn); }
   static constexpr std::size_t kForEachChunk = 1024;
   /// Scan cursors keep bits 48..63 free (ScanCursor), so shard counts stay below this.
   static constexpr std::size_t kMaxShards = std::size_t{1} << 16;
@@ -217,7 +280,7 @@ class Cache {
   EvictionPolicy eviction_policy() const {
     return eviction_policy_.load(std::memory_order_relaxed);
   }
-  /// Live and not-yet-reclaimed expired entries.
+  /// Live and not-yet-reclaimed expired entries, of every database.
   std::size_t size() const;
   CacheStats stats() const;
 
@@ -252,6 +315,11 @@ class Cache {
   const std::atomic<std::int64_t>* other_memory_ = nullptr;
   KeyObserver* observer_ = nullptr;
   std::atomic<bool> observing_{false};
+  std::size_t databases_;
+  // The database map: written only under every shard lock (swap_databases), read under one.
+  // Atomic so that lock-free readers (db_size) are well defined too.
+  std::atomic<std::uint8_t> physical_[Entry::kMaxDatabases];
+  std::atomic<std::uint8_t> logical_[Entry::kMaxDatabases];
 };
 
 }  // namespace respcache::storage

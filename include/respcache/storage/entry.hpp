@@ -12,7 +12,8 @@ namespace respcache::storage {
 ///
 ///   offset 0   access_tick   u32, atomic   access stamp: LRU clock and LFU counter
 ///   offset 4   value_len     u32
-///   offset 8   key_len_flags u32           key length (31 bits); top bit: expiry present
+///   offset 8   key_len_flags u32           key length (bits 0..23), database (bits 24..30),
+///                                          expiry present (bit 31)
 ///   offset 12  expire_at_ms  i64, only when the top bit is set (read and written by memcpy)
 ///   then       key bytes, then value bytes
 ///
@@ -20,7 +21,10 @@ namespace respcache::storage {
 /// slot holds the pointer, and a key's hash is recomputed from its bytes when the table moves
 /// it. The 12-byte header is what lets a 12-byte key and a 64-byte value fit one 96-byte glibc
 /// chunk (request 88 + 8-byte chunk header, rounded to 16); a 32-byte header needed 128.
-/// Keys without a TTL do not pay the 8 bytes of expiry.
+/// Keys without a TTL do not pay the 8 bytes of expiry. The database index shares the word
+/// with the key length, so 16 databases cost no byte per entry: keys are capped at 16 MiB - 1
+/// (config enforces --max-key-size below that) and databases at kMaxDatabases. The index
+/// stored is the physical one (see Cache's database map), which SWAPDB never rewrites.
 ///
 /// `access_tick` is what the eviction policies rank entries by: a 24-bit LRU clock and an 8-bit
 /// LFU counter, laid out and interpreted in eviction_policy.hpp (access_stamp). Readers update
@@ -32,9 +36,25 @@ struct Entry {
   std::uint32_t key_len_flags;
 
   static constexpr std::uint32_t kHasExpiry = 1U << 31;
-  static constexpr std::size_t kMaxKeyLen = kHasExpiry - 1;
+  static constexpr int kDbShift = 24;
+  static constexpr std::uint32_t kKeyLenMask = (1U << kDbShift) - 1;
+  static constexpr std::uint32_t kDbMask = 0x7FU << kDbShift;
+  static constexpr std::size_t kMaxKeyLen = kKeyLenMask;
+  static constexpr std::size_t kMaxDatabases = 128;
 
-  std::uint32_t key_len() const { return key_len_flags & ~kHasExpiry; }
+  /// The key length and database as key_len_flags holds them, without the expiry bit: what a
+  /// lookup compares in one go.
+  static constexpr std::uint32_t identity(unsigned db, std::size_t key_len) {
+    return (static_cast<std::uint32_t>(db) << kDbShift) | static_cast<std::uint32_t>(key_len);
+  }
+  std::uint32_t identity() const { return key_len_flags & ~kHasExpiry; }
+  std::uint32_t key_len() const { return key_len_flags & kKeyLenMask; }
+  unsigned db() const { return (key_len_flags & kDbMask) >> kDbShift; }
+  /// Moves the entry to another (physical) database; the caller unlinks it first, since its
+  /// hash depends on the database.
+  void set_db(unsigned db) {
+    key_len_flags = (key_len_flags & ~kDbMask) | (static_cast<std::uint32_t>(db) << kDbShift);
+  }
   bool has_expiry() const { return (key_len_flags & kHasExpiry) != 0; }
   /// 0: never expires.
   std::int64_t expire_at_ms() const {
@@ -60,8 +80,9 @@ struct Entry {
   /// Allocates an entry whose value is `first` followed by `second`; expire_at_ms 0 means no
   /// expiry. Returns null when the allocator fails or a length does not fit its field. The
   /// caller owns it until it is linked into a table.
-  static Entry* create(std::string_view key, std::string_view first, std::string_view second,
-                       std::int64_t expire_at_ms, std::uint32_t access_stamp);
+  static Entry* create(unsigned db, std::string_view key, std::string_view first,
+                       std::string_view second, std::int64_t expire_at_ms,
+                       std::uint32_t access_stamp);
   static void destroy(Entry* entry);
 
   /// Overwrites the value (head followed by tail; head may be the current value itself) and
