@@ -74,9 +74,9 @@ void client_setinfo(CommandContext& ctx) {
 void client_info(CommandContext& ctx) {
   const ClientNames none;
   const ClientNames& names = ctx.client.names ? *ctx.client.names : none;
-  ctx.reply.verbatim(fmt::format("id={} name={} db=0 resp={} lib-name={} lib-ver={}\n",
-                                 ctx.client.id, names.name, ctx.client.protocol, names.lib_name,
-                                 names.lib_version));
+  ctx.reply.verbatim(fmt::format("id={} name={} db={} resp={} lib-name={} lib-ver={}\n",
+                                 ctx.client.id, names.name, ctx.client.db, ctx.client.protocol,
+                                 names.lib_name, names.lib_version));
 }
 
 constexpr Subcommand kClientSubcommands[] = {

@@ -278,15 +278,32 @@ std::size_t Shard::expire_some(std::int64_t now_ms, std::size_t max_checks) {
   return removed;
 }
 
+// A shard that holds other databases' entries too walks more than the budget, up to
+// kMaxScanScale entries per entry of it, in proportion to how few of its entries are `db`'s:
+// a step then passes about as many of `db`'s keys as the budget says, however the databases
+// share the table, while the work under the lock stays bounded. The caller's budget is
+// charged what was walked divided by the same factor. (Bytes are charged in full.)
 std::uint64_t Shard::scan(unsigned db, std::uint64_t from, ScanBudget& budget, std::int64_t now_ms,
                           Cache::VisitFn fn) const {
+  constexpr std::size_t kMaxScanScale = 16;
   SharedShardLock lock(mutex_, cache_);
   const unsigned physical = cache_->physical_db(db);
-  if (db_size(physical) == 0) return ScanCursor::kPositionEnd;
-  return table_.scan(from, budget, [physical, now_ms, fn](const Entry* entry) {
+  const std::size_t mine = db_size(physical);
+  if (mine == 0) return ScanCursor::kPositionEnd;
+  auto visit = [physical, now_ms, fn](const Entry* entry) {
     if (entry->db() != physical || entry->expired_at(now_ms)) return;
     fn(EntryView{entry->key(), entry->value(), entry->expire_at_ms(), entry});
-  });
+  };
+  const std::size_t scale = std::min(kMaxScanScale, (size() + mine - 1) / mine);
+  if (scale <= 1) return table_.scan(from, budget, visit);
+  ScanBudget scaled = budget;
+  scaled.entries = budget.entries > SIZE_MAX / scale ? SIZE_MAX : budget.entries * scale;
+  const std::uint64_t next = table_.scan(from, scaled, visit);
+  const std::size_t walked = scaled.visited - budget.visited;
+  budget.entries -= std::min(budget.entries, (walked + scale - 1) / scale);
+  budget.bytes = scaled.bytes;
+  budget.visited = scaled.visited;
+  return next;
 }
 
 bool Shard::evict_one() {

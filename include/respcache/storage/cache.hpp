@@ -225,9 +225,11 @@ class Cache {
   /// cache never returned is no error: it decodes to some point and the scan goes on from there
   /// (past the last shard: done at once).
   ///
-  /// Only entries of database `db` are passed, but every entry walked counts toward `count`,
-  /// so a step in a database that shares its shards with larger ones may pass fewer (even
-  /// none) while the scan goes on; a shard that holds none of `db` is skipped at once.
+  /// Only entries of database `db` are passed. A shard that holds none of `db` is skipped at
+  /// once; one shared with other databases is walked faster, up to 16 entries per unit of
+  /// `count` in proportion to how few of its entries are `db`'s (see Shard::scan), so a step
+  /// in a small database beside a large one passes about `count` keys, and fewer only where
+  /// its keys are rarer than 1 in 16.
   std::uint64_t scan(unsigned db, std::uint64_t cursor, std::size_t count, VisitFn fn);
   std::uint64_t scan(std::uint64_t cursor, std::size_t count, VisitFn fn) {
     return scan(0, cursor, count, fn);
