@@ -587,7 +587,16 @@ def shape_checks(servers, candidate_is_respcache):
     # keyspace_hits / keyspace_misses: the same reads must count the same on both servers.
     for label, reads in (("GET", [["GET", "h1"], ["GET", "h1"], ["GET", "h2"], ["GET", "m1"],
                                   ["GET", "m2"], ["GET", "m1"]]),
-                         ("MGET", [["MGET", "h1", "m1", "h2", "m2", "m3"]])):
+                         ("MGET", [["MGET", "h1", "m1", "h2", "m2", "m3"]]),
+                         ("keyspace command", [
+                             ["TYPE", "h1"], ["TYPE", "m1"], ["TOUCH", "h1", "m1", "h2"],
+                             ["EXPIRETIME", "h1"], ["PEXPIRETIME", "m1"], ["TTL", "h2"],
+                             ["OBJECT", "ENCODING", "h1"], ["OBJECT", "REFCOUNT", "m1"],
+                             ["OBJECT", "IDLETIME", "h2"], ["MEMORY", "USAGE", "h1"],
+                             ["MEMORY", "USAGE", "m1"], ["COPY", "h1", "c1"],
+                             ["COPY", "m1", "c2"], ["RENAME", "h2", "r2"], ["RENAME", "m1", "r3"],
+                             ["MOVE", "h1", "3"], ["MOVE", "m1", "3"], ["SCAN", "0"],
+                             ["KEYS", "*"], ["RANDOMKEY"], ["DBSIZE"]])):
         count += 1
         deltas = {}
         try:
