@@ -29,13 +29,14 @@ bool store_copy(CommandContext& ctx, const storage::Database& db, std::string_vi
   return false;
 }
 
-// Redis's renameGenericCommand. The two keys may live in different shards, so the whole
-// command runs under ExclusiveAccess: no client sees the value under both names or neither.
+// Redis's renameGenericCommand. The two keys may live in different shards, so the command
+// holds both shards' locks (PairAccess): no client sees the value under both names or
+// neither, and clients of other shards are not held up.
 void rename_generic(CommandContext& ctx, bool nx) {
   const std::string_view from = ctx.args[1];
   const std::string_view to = ctx.args[2];
   if (!key_fits(ctx, to)) return;
-  const storage::Cache::ExclusiveAccess exclusive(ctx.cache());
+  const storage::Cache::PairAccess locked(ctx.cache(), from, to);
   const storage::Database db = ctx.db();
   CopiedValue copy;
   const bool found = db.peek(from, [&](const EntryView& e) {
@@ -96,7 +97,8 @@ void cmd_rename(CommandContext& ctx) { rename_generic(ctx, false); }
 void cmd_renamenx(CommandContext& ctx) { rename_generic(ctx, true); }
 
 // Redis's copyCommand: options first (REPLACE, DB n), then the same-object check, then the
-// source (a counted read), then the target. Under ExclusiveAccess like RENAME.
+// source (a counted read), then the target. Both keys' shards locked, as for RENAME (a key's
+// shard is the same in every database).
 void cmd_copy(CommandContext& ctx) {
   bool replace = false;
   unsigned target_db = ctx.client.db;
@@ -116,7 +118,7 @@ void cmd_copy(CommandContext& ctx) {
   const std::string_view to = ctx.args[2];
   if (target_db == ctx.client.db && from == to) return ctx.reply.error(replies::kSameObject);
   if (!key_fits(ctx, to)) return;
-  const storage::Cache::ExclusiveAccess exclusive(ctx.cache());
+  const storage::Cache::PairAccess locked(ctx.cache(), from, to);
   CopiedValue copy;
   const bool found = ctx.db().read(from, [&](const EntryView& e) {
     copy.value.assign(e.value);

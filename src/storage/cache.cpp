@@ -1,7 +1,9 @@
 #include "respcache/storage/cache.hpp"
 
 #include <random>
+#include <shared_mutex>
 #include <stdexcept>
+#include <utility>
 
 #include "respcache/storage/shard.hpp"
 
@@ -66,7 +68,13 @@ WriteStatus Cache::update(unsigned db, std::string_view key, UpdateFn fn) {
   const Hashed h = locate(key);
   bool over_budget = false;
   const WriteStatus status = h.shard.update(h.full, db, key, clock_->now_ms(), fn, over_budget);
-  if (over_budget) evict_across_shards(static_cast<std::size_t>(&h.shard - shards_.get()));
+  if (!over_budget) return status;
+  // Inside PairAccess another shard's lock may not be taken now (see HeldShardLocks).
+  if (HeldShardLocks* held = t_held_locks; held != nullptr && held->all != this) {
+    held->eviction_pending = true;
+  } else {
+    evict_across_shards(static_cast<std::size_t>(&h.shard - shards_.get()));
+  }
   return status;
 }
 
@@ -240,17 +248,44 @@ CacheStats Cache::stats() const {
   return s;
 }
 
-Cache::ExclusiveAccess::ExclusiveAccess(Cache& cache)
-    : cache_(t_exclusive_cache == &cache ? nullptr : &cache) {
-  if (cache_ == nullptr) return;
+Cache::ExclusiveAccess::ExclusiveAccess(Cache& cache) : cache_(nullptr) {
+  if (t_held_locks != nullptr && t_held_locks->all == &cache) return;  // nested
+  cache_ = &cache;
   for (std::size_t i = 0; i < cache_->shard_count_; ++i) cache_->shards_[i].mutex_.lock();
-  t_exclusive_cache = cache_;
+  held_.all = cache_;
+  t_held_locks = &held_;
 }
 
 Cache::ExclusiveAccess::~ExclusiveAccess() {
   if (cache_ == nullptr) return;
-  t_exclusive_cache = nullptr;
+  t_held_locks = nullptr;
   for (std::size_t i = cache_->shard_count_; i-- > 0;) cache_->shards_[i].mutex_.unlock();
+}
+
+Cache::PairAccess::PairAccess(Cache& cache, std::string_view a, std::string_view b)
+    : cache_(nullptr) {
+  // Inside ExclusiveAccess everything is held already.
+  if (t_held_locks != nullptr && t_held_locks->all == &cache) return;
+  cache_ = &cache;
+  std::shared_mutex* first = &cache.locate(a).shard.mutex_;
+  std::shared_mutex* second = &cache.locate(b).shard.mutex_;
+  // Shards are locked in index order everywhere (ExclusiveAccess too), so no two threads
+  // ever wait for each other's.
+  if (second < first) std::swap(first, second);
+  first->lock();
+  if (second != first) second->lock();
+  held_.some[0] = first;
+  held_.some[1] = second != first ? second : nullptr;
+  t_held_locks = &held_;
+}
+
+Cache::PairAccess::~PairAccess() {
+  if (cache_ == nullptr) return;
+  t_held_locks = nullptr;
+  for (const std::shared_mutex* mutex : {held_.some[1], held_.some[0]}) {
+    if (mutex != nullptr) const_cast<std::shared_mutex*>(mutex)->unlock();
+  }
+  if (held_.eviction_pending) cache_->enforce_budget();
 }
 
 }  // namespace respcache::storage

@@ -13,6 +13,7 @@
 #include "respcache/storage/function_ref.hpp"
 #include "respcache/storage/key_hasher.hpp"
 #include "respcache/storage/scan_cursor.hpp"
+#include "respcache/storage/shard_lock.hpp"
 
 namespace respcache::storage {
 
@@ -127,6 +128,27 @@ class Cache {
 
    private:
     Cache* cache_;  // null when nested
+    HeldShardLocks held_;
+  };
+
+  /// Holds, exclusively, the locks of the shards of two keys (one lock when they share a
+  /// shard), taken in address order like every multi-lock here, for as long as it lives:
+  /// whatever the owning thread does to those two keys meanwhile is atomic to every other
+  /// thread (RENAME, COPY). Cache calls on the owning thread skip locking those shards and
+  /// lock any other as usual, except that eviction in other shards, when a write leaves the
+  /// cache over budget, waits for the destructor (after the locks go), so that no thread waits
+  /// for a third lock while holding two. Inside ExclusiveAccess it is a no-op; it must not be
+  /// nested in another PairAccess, nor hold an ExclusiveAccess inside it.
+  class PairAccess {
+   public:
+    PairAccess(Cache& cache, std::string_view a, std::string_view b);
+    ~PairAccess();
+    PairAccess(const PairAccess&) = delete;
+    PairAccess& operator=(const PairAccess&) = delete;
+
+   private:
+    Cache* cache_;  // null when inside ExclusiveAccess
+    HeldShardLocks held_;
   };
 
   explicit Cache(const CacheOptions& options);
