@@ -133,15 +133,15 @@ void cpu_section(CommandContext&, Out& out) {
   line(out, "used_cpu_user:{:.6f}", seconds(self.ru_utime));
 }
 
-// One line per database that holds keys, as Redis. avg_ttl is 0: Redis's is a running
-// estimate from its expiry sampling, which respcache does not keep.
+// One line per database that holds keys, as Redis; avg_ttl is an estimate, as Redis's.
 void keyspace_section(CommandContext& ctx, Out& out) {
   line(out, "# Keyspace");
   const storage::Cache& cache = ctx.cache();
   for (unsigned db = 0; db < cache.databases(); ++db) {
     const std::size_t keys = cache.db_size(db);
     if (keys == 0) continue;
-    line(out, "db{}:keys={},expires={},avg_ttl=0", db, keys, cache.db_keys_with_expiry(db));
+    line(out, "db{}:keys={},expires={},avg_ttl={}", db, keys, cache.db_keys_with_expiry(db),
+         cache.db_avg_ttl(db));
   }
 }
 

@@ -111,6 +111,7 @@ bool Cache::random_key(unsigned db, std::string& out) {
 
 void Cache::clear_db(unsigned db) {
   for (std::size_t i = 0; i < shard_count_; ++i) shards_[i].clear_db(db);
+  avg_ttl_[physical_db(db)].store(0, std::memory_order_relaxed);
 }
 
 void Cache::swap_databases(unsigned a, unsigned b) {
@@ -139,6 +140,7 @@ std::size_t Cache::db_keys_with_expiry(unsigned db) const {
 
 void Cache::clear() {
   for (std::size_t i = 0; i < shard_count_; ++i) shards_[i].clear();
+  for (auto& avg : avg_ttl_) avg.store(0, std::memory_order_relaxed);
 }
 
 // Redis's adaptive active expiry: sample a shard, and sample it again at once while more
@@ -148,14 +150,37 @@ std::size_t Cache::expire_some(std::size_t max_checks) {
   constexpr std::size_t kMaxRoundsPerShard = 16;
   std::size_t removed = 0;
   const std::int64_t now = clock_->now_ms();
+  TtlSamples ttls;
   for (std::size_t i = 0; i < shard_count_; ++i) {
     for (std::size_t round = 0; round < kMaxRoundsPerShard; ++round) {
-      const std::size_t found = shards_[i].expire_some(now, max_checks);
+      const std::size_t found = shards_[i].expire_some(now, max_checks, &ttls);
       removed += found;
       if (found * 4 <= max_checks) break;
     }
   }
+  update_avg_ttl(ttls);
   return removed;
+}
+
+// Redis's activeExpireCycle estimate: each sweep's mean over the sampled TTLs weighs 1/50
+// against the running value (the first sweep sets it), and a database with no TTL left reads
+// 0. Kept per physical database, so SWAPDB carries it along as Redis swaps avg_ttl.
+void Cache::update_avg_ttl(const TtlSamples& ttls) {
+  for (std::size_t physical = 0; physical < databases_; ++physical) {
+    std::atomic<std::int64_t>& avg = avg_ttl_[physical];
+    std::size_t expiring = 0;
+    for (std::size_t i = 0; i < shard_count_; ++i) {
+      expiring += shards_[i].db_keys_with_expiry(static_cast<unsigned>(physical));
+    }
+    if (expiring == 0) {
+      avg.store(0, std::memory_order_relaxed);
+      continue;
+    }
+    if (ttls.count[physical] == 0) continue;
+    const std::int64_t sample = ttls.sum_ms[physical] / ttls.count[physical];
+    const std::int64_t old = avg.load(std::memory_order_relaxed);
+    avg.store(old == 0 ? sample : old / 50 * 49 + sample / 50, std::memory_order_relaxed);
+  }
 }
 
 std::uint64_t Cache::scan(unsigned db, std::uint64_t cursor, std::size_t count, VisitFn fn) {

@@ -257,7 +257,7 @@ bool Shard::random_key(unsigned db, std::int64_t now_ms, std::string& out) {
   return false;
 }
 
-std::size_t Shard::expire_some(std::int64_t now_ms, std::size_t max_checks) {
+std::size_t Shard::expire_some(std::int64_t now_ms, std::size_t max_checks, TtlSamples* ttls) {
   ExclusiveShardLock lock(mutex_, cache_);
   std::size_t removed = 0;
   if (table_.resizing()) {
@@ -272,6 +272,8 @@ std::size_t Shard::expire_some(std::int64_t now_ms, std::size_t max_checks) {
       unlink(table_.hash_of(entry), entry);
       Entry::destroy(entry);
       ++removed;
+    } else if (ttls != nullptr && entry->has_expiry()) {
+      ttls->add(entry->db(), entry->expire_at_ms() - now_ms);
     }
   }
   expired_.fetch_add(removed, std::memory_order_relaxed);

@@ -84,6 +84,7 @@ struct CacheStats {
 };
 
 class Shard;
+struct TtlSamples;
 
 /// Told of every change to a key: stored, overwritten, deleted, expired, evicted, moved or
 /// flushed. Called with the key's shard lock held (exclusively), so it must not call into the
@@ -210,6 +211,11 @@ class Cache {
   /// keys with a TTL: sums of per-shard counters, for DBSIZE and INFO keyspace.
   std::size_t db_size(unsigned db) const;
   std::size_t db_keys_with_expiry(unsigned db) const;
+  /// INFO keyspace's avg_ttl: Redis's estimate of the mean TTL left (ms) of one database's
+  /// keys with a TTL, from what the expiry sweeps sample; 0 until one has, and without TTLs.
+  std::int64_t db_avg_ttl(unsigned db) const {
+    return avg_ttl_[physical_db(db)].load(std::memory_order_relaxed);
+  }
 
   /// The physical database a logical one is stored as, and back. Stable while any shard lock
   /// is held (the map changes only under all of them).
@@ -327,6 +333,7 @@ class Cache {
   /// Whether a shard other than `except` holds an entry `policy` may evict, by the shards'
   /// counters (no lock: a hint that a concurrent write may just have made stale).
   bool evictable_elsewhere(const Shard& except, EvictionPolicy policy) const;
+  void update_avg_ttl(const TtlSamples& ttls);
 
   std::size_t shard_count_;
   std::size_t shard_mask_;
@@ -344,6 +351,7 @@ class Cache {
   // Atomic so that lock-free readers (db_size) are well defined too.
   std::atomic<std::uint8_t> physical_[Entry::kMaxDatabases];
   std::atomic<std::uint8_t> logical_[Entry::kMaxDatabases];
+  std::atomic<std::int64_t> avg_ttl_[Entry::kMaxDatabases] = {};  // by physical database
 };
 
 }  // namespace respcache::storage

@@ -16,6 +16,16 @@
 
 namespace respcache::storage {
 
+/// Sums of sampled TTLs per physical database, for Cache's avg_ttl estimate.
+struct TtlSamples {
+  std::int64_t sum_ms[Entry::kMaxDatabases] = {};
+  std::uint32_t count[Entry::kMaxDatabases] = {};
+  void add(unsigned db, std::int64_t ttl_ms) {
+    sum_ms[db] += ttl_ms;
+    ++count[db];
+  }
+};
+
 /// One lock's worth of the cache: a hash table, its counters and its eviction sampler.
 /// Cache routes each key to one shard by the top bits of its hash. Every public method takes
 /// the shard's lock itself; see Cache for the locking and memory rules.
@@ -50,7 +60,9 @@ class alignas(64) Shard {
   void clear_db(unsigned db);
   /// Also moves a bounded part of a hash-table resize in progress, so that one left
   /// unfinished when writes stop (after a bulk load) does not keep both arrays for good.
-  std::size_t expire_some(std::int64_t now_ms, std::size_t max_checks);
+  /// The TTLs left of the live entries with one that the sweep sampled, per physical
+  /// database, when `ttls` is given (what INFO's avg_ttl is estimated from).
+  std::size_t expire_some(std::int64_t now_ms, std::size_t max_checks, TtlSamples* ttls = nullptr);
   /// One step of Cache::scan in this shard, under the shared lock: HashTable::scan from
   /// position `from`, passing `fn` the entries of `db` not expired at `now_ms`. A shard
   /// without an entry of `db` is done at once.

@@ -140,6 +140,23 @@ TEST_F(CacheDatabaseTest, ClearingOneDatabaseDuringAResizeKeepsTheOthers) {
   EXPECT_EQ(cache.stats().keys, 0u);
 }
 
+TEST_F(CacheDatabaseTest, AvgTtlIsEstimatedPerDatabaseBySweepsAndFollowsASwap) {
+  EXPECT_EQ(cache_.db_avg_ttl(2), 0);
+  for (std::size_t i = 0; i < 50; ++i) cache_.set(2, key_of(i), "v", 1'000'000 + 100'000);
+  for (std::size_t i = 0; i < 50; ++i) cache_.set(3, key_of(i), "v");
+  cache_.expire_some(1000);
+  EXPECT_EQ(cache_.db_avg_ttl(2), 100'000);  // the first sweep sets it: every TTL is 100 s
+  EXPECT_EQ(cache_.db_avg_ttl(3), 0);
+  clock_.advance(50'000);
+  cache_.expire_some(1000);
+  EXPECT_EQ(cache_.db_avg_ttl(2), 100'000 / 50 * 49 + 50'000 / 50);  // Redis's 1/50 weight
+  cache_.swap_databases(2, 7);
+  EXPECT_EQ(cache_.db_avg_ttl(2), 0);
+  EXPECT_EQ(cache_.db_avg_ttl(7), 100'000 / 50 * 49 + 50'000 / 50);
+  cache_.clear_db(7);
+  EXPECT_EQ(cache_.db_avg_ttl(7), 0);
+}
+
 TEST_F(CacheDatabaseTest, RandomKeyComesFromTheDatabase) {
   std::string key;
   EXPECT_FALSE(cache_.random_key(0, key));
