@@ -584,6 +584,22 @@ def shape_checks(servers, candidate_is_respcache):
 
     each("MEMORY USAGE", memory_usage_shape)
 
+    # COMMAND INFO of the database and keyspace commands: arity, flags (as a set: their
+    # order is each server's own) and key positions as Redis 7.0 reports them.
+    count += 1
+    keyspace_commands = ["select", "move", "swapdb", "flushdb", "flushall", "dbsize", "scan",
+                         "keys", "type", "randomkey", "rename", "renamenx", "copy", "touch",
+                         "expiretime", "pexpiretime", "object", "memory"]
+    try:
+        infos = [query(servers[n], ["COMMAND", "INFO", *keyspace_commands])[0] for n in names]
+        for ref, cand in zip(*infos):
+            shape = lambda e: (e[0], e[1], sorted(e[2]), e[3], e[4], e[5])
+            if shape(ref) != shape(cand):
+                problems.append(f"COMMAND INFO {ref[0].decode()}: {shape(ref)} on {names[0]}, "
+                                f"{shape(cand)} on {names[1]}")
+    except (OSError, ConnectionError, ValueError, TypeError, IndexError) as e:
+        problems.append(f"COMMAND INFO of the keyspace commands: {type(e).__name__}: {e}")
+
     # keyspace_hits / keyspace_misses: the same reads must count the same on both servers.
     for label, reads in (("GET", [["GET", "h1"], ["GET", "h1"], ["GET", "h2"], ["GET", "m1"],
                                   ["GET", "m2"], ["GET", "m1"]]),

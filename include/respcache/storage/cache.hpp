@@ -103,7 +103,14 @@ class KeyObserver {
 ///
 /// Locking: reads take the shard's shared lock only, and record recency with a relaxed atomic
 /// store, so concurrent GETs of one shard never serialise. Writes take the exclusive lock of
-/// the key's shard. No call holds two shard locks at once.
+/// the key's shard. No call holds two shard locks at once; ExclusiveAccess (all) and
+/// PairAccess (two) hold several for a caller, always taken in shard order.
+///
+/// Databases: every key belongs to one of `databases()` logical databases. An entry carries a
+/// physical index (7 bits of its header, so they cost no memory); a map, changed only under
+/// every lock, says which physical database each logical one is, which makes SWAPDB O(1).
+/// A key's shard and slot tag do not depend on its database; its table position does (see
+/// KeyHasher::for_db). One memory budget and one eviction sampler cover all databases.
 ///
 /// Memory: `used_memory()` is the sum of entry footprints and hash-table slot arrays, each as
 /// the allocator's usable size plus its chunk header. A write that would exceed the budget first

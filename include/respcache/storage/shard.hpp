@@ -109,7 +109,7 @@ class alignas(64) Shard {
   void add_used(std::size_t bytes);
   void sub_used(std::size_t bytes);
 
-  friend class Cache;  // ExclusiveAccess takes every shard's mutex
+  friend class Cache;  // ExclusiveAccess and PairAccess take shards' mutexes
   mutable std::shared_mutex mutex_;
   Cache* cache_ = nullptr;
   HashTable table_;
