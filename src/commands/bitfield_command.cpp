@@ -261,7 +261,8 @@ void bitfield(CommandContext& ctx, bool read_only_command) {
         write_field(ctx, value, op);
       }
     }
-    return Mutation::store(value, current != nullptr ? current->expire_at_ms : 0);
+    return Mutation::store(value, current != nullptr ? current->expire_at_ms : 0)
+        .encoded(storage::ValueEncoding::kRaw);
   });
   if (status != WriteStatus::kOk) {
     ctx.reply.rollback(reply_mark);

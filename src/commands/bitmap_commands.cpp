@@ -226,7 +226,8 @@ void cmd_setbit(CommandContext& ctx) {
     value.assign(old);
     if (value.size() < needed) value.resize(needed, '\0');
     set_bit_at(value.data(), *offset, *on == 1);
-    return Mutation::store(value, current != nullptr ? current->expire_at_ms : 0);
+    return Mutation::store(value, current != nullptr ? current->expire_at_ms : 0)
+        .encoded(storage::ValueEncoding::kRaw);
   });
   if (status != WriteStatus::kOk) {
     ctx.reply.error(replies::kOutOfMemory);
@@ -294,7 +295,8 @@ void cmd_bitop(CommandContext& ctx) {
   }
   // An empty result deletes the target, as in Redis; a stored one has no TTL.
   const WriteStatus status = ctx.db().update(target, [&](const EntryView*) {
-    return result.empty() ? Mutation::erase() : Mutation::store(result, 0);
+    return result.empty() ? Mutation::erase()
+                          : Mutation::store(result, 0).encoded(storage::ValueEncoding::kRaw);
   });
   if (status != WriteStatus::kOk) {
     ctx.reply.error(replies::kOutOfMemory);

@@ -92,7 +92,7 @@ void expire_generic(CommandContext& ctx, std::int64_t base_ms, ExpireUnit unit,
     applied = true;
     // A time already past deletes the key at once, as Redis does.
     if (when <= now) return Mutation::erase();
-    return Mutation::store(current->value, when);
+    return Mutation::store(current->value, when).keeping_encoding();
   });
   ctx.reply.integer(applied ? 1 : 0);
 }
@@ -151,7 +151,7 @@ void cmd_persist(CommandContext& ctx) {
   ctx.db().update(ctx.args[1], [&](const EntryView* current) {
     if (current == nullptr || current->expire_at_ms == 0) return Mutation::keep();
     removed = true;
-    return Mutation::store(current->value, 0);
+    return Mutation::store(current->value, 0).keeping_encoding();
   });
   ctx.reply.integer(removed ? 1 : 0);
 }
@@ -177,8 +177,10 @@ void cmd_getex(CommandContext& ctx) {
         expire_at <= ctx.cache().clock().now_ms()) {
       return Mutation::erase();
     }
-    if (opts.has_expire) return Mutation::store(current->value, expire_at);
-    if (opts.persist && current->expire_at_ms != 0) return Mutation::store(current->value, 0);
+    if (opts.has_expire) return Mutation::store(current->value, expire_at).keeping_encoding();
+    if (opts.persist && current->expire_at_ms != 0) {
+      return Mutation::store(current->value, 0).keeping_encoding();
+    }
     return Mutation::keep();
   });
   count_lookup(ctx, hit);

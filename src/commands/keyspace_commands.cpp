@@ -17,13 +17,22 @@ using storage::WriteStatus;
 struct CopiedValue {
   std::string value;
   std::int64_t expire_at_ms = 0;
+  storage::ValueEncoding encoding = storage::ValueEncoding::kAsSet;
+
+  void take(const EntryView& e) {
+    value.assign(e.value);
+    expire_at_ms = e.expire_at_ms;
+    encoding = e.entry->encoding();
+  }
 };
 
 // Stores a copied value (and its TTL) under `key` in `db`; false, having replied with the
 // error, when the budget refuses it.
 bool store_copy(CommandContext& ctx, const storage::Database& db, std::string_view key,
                 const CopiedValue& copy) {
-  const WriteStatus status = db.set(key, copy.value, copy.expire_at_ms);
+  const WriteStatus status = db.update(key, [&](const EntryView*) {
+    return Mutation::store(copy.value, copy.expire_at_ms).encoded(copy.encoding);
+  });
   if (status == WriteStatus::kOk) return true;
   ctx.reply.error(replies::kOutOfMemory);
   return false;
@@ -39,10 +48,7 @@ void rename_generic(CommandContext& ctx, bool nx) {
   const storage::Cache::PairAccess locked(ctx.cache(), from, to);
   const storage::Database db = ctx.db();
   CopiedValue copy;
-  const bool found = db.peek(from, [&](const EntryView& e) {
-    copy.value.assign(e.value);
-    copy.expire_at_ms = e.expire_at_ms;
-  });
+  const bool found = db.peek(from, [&](const EntryView& e) { copy.take(e); });
   if (!found) return ctx.reply.error(replies::kNoSuchKey);
   if (from == to) return nx ? ctx.reply.integer(0) : ctx.reply.ok();
   if (nx && db.contains(to)) return ctx.reply.integer(0);
@@ -120,10 +126,7 @@ void cmd_copy(CommandContext& ctx) {
   if (!key_fits(ctx, to)) return;
   const storage::Cache::PairAccess locked(ctx.cache(), from, to);
   CopiedValue copy;
-  const bool found = ctx.db().read(from, [&](const EntryView& e) {
-    copy.value.assign(e.value);
-    copy.expire_at_ms = e.expire_at_ms;
-  });
+  const bool found = ctx.db().read(from, [&](const EntryView& e) { copy.take(e); });
   count_lookup(ctx, found);
   if (!found) return ctx.reply.integer(0);
   const storage::Database target(ctx.cache(), target_db);

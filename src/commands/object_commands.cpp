@@ -23,12 +23,16 @@ using storage::EntryView;
 // per key).
 constexpr long long kSharedIntegers = 10000;
 
-// The encoding Redis's tryObjectEncoding gives a string SET stores: "int" for up to 20
-// characters that read back as a long long, "embstr" up to 44 bytes, else "raw". (Redis
-// gives APPEND's and SETRANGE's results "raw" whatever their size; respcache keeps no
-// encoding and reports what SET would make.)
-std::string_view encoding_of(std::string_view value) {
-  if (value.size() <= protocol::kMaxInt64Digits && protocol::parse_int64(value)) return "int";
+// What Redis 7.0 reports for a string: for what SET stores (tryObjectEncoding), "int" for up
+// to 20 characters that read back as a long long, else "embstr" up to 44 bytes, else "raw";
+// the entry's ValueEncoding says where the command that made it did otherwise.
+std::string_view encoding_of(std::string_view value, storage::ValueEncoding how) {
+  using storage::ValueEncoding;
+  if (how == ValueEncoding::kRaw) return "raw";
+  if (how == ValueEncoding::kAsSet && value.size() <= protocol::kMaxInt64Digits &&
+      protocol::parse_int64(value)) {
+    return "int";
+  }
   return value.size() <= 44 ? "embstr" : "raw";
 }
 
@@ -42,10 +46,10 @@ bool uses_shared_integers(CommandContext& ctx) {
 
 // Redis's objectCommandLookupOrReply: a lookup that counts in the keyspace statistics but
 // does not touch the key; replies null and returns false when it is missing.
-bool lookup(CommandContext& ctx, EntryView& out, std::string& value) {
+bool lookup(CommandContext& ctx, storage::ValueEncoding& how, std::string& value) {
   const bool hit = ctx.db().peek(ctx.args[2], [&](const EntryView& e) {
     value.assign(e.value);
-    out = e;
+    how = e.entry->encoding();
   });
   count_lookup(ctx, hit);
   if (!hit) ctx.reply.null();
@@ -54,17 +58,17 @@ bool lookup(CommandContext& ctx, EntryView& out, std::string& value) {
 
 void object_encoding(CommandContext& ctx) {
   std::string value;
-  EntryView view{};
-  if (lookup(ctx, view, value)) ctx.reply.bulk(encoding_of(value));
+  storage::ValueEncoding how{};
+  if (lookup(ctx, how, value)) ctx.reply.bulk(encoding_of(value, how));
 }
 
 void object_refcount(CommandContext& ctx) {
   std::string value;
-  EntryView view{};
-  if (!lookup(ctx, view, value)) return;
+  storage::ValueEncoding how{};
+  if (!lookup(ctx, how, value)) return;
   const auto number = protocol::parse_int64(value);
-  const bool shared = encoding_of(value) == "int" && *number >= 0 && *number < kSharedIntegers &&
-                      uses_shared_integers(ctx);
+  const bool shared = encoding_of(value, how) == "int" && *number >= 0 &&
+                      *number < kSharedIntegers && uses_shared_integers(ctx);
   ctx.reply.integer(shared ? INT_MAX : 1);
 }
 

@@ -203,7 +203,9 @@ void cmd_append(CommandContext& ctx) {
       return Mutation::keep();
     }
     // The stored value is the old one followed by the suffix; no temporary string is built.
+    // As Redis: appending makes a raw string; a new key is stored as SET would store it.
     return current != nullptr ? Mutation::store(current->value, suffix, current->expire_at_ms)
+                                    .encoded(storage::ValueEncoding::kRaw)
                               : Mutation::store(suffix, 0);
   });
   if (too_large) {
@@ -268,7 +270,8 @@ void cmd_incrbyfloat(CommandContext& ctx) {
       return Mutation::keep();
     }
     len = format_long_double(value, text);
-    return Mutation::store({text, len}, current != nullptr ? current->expire_at_ms : 0);
+    return Mutation::store({text, len}, current != nullptr ? current->expire_at_ms : 0)
+        .encoded(storage::ValueEncoding::kString);
   });
   if (!error.empty()) {
     ctx.reply.error(error);

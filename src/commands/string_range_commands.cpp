@@ -83,7 +83,8 @@ void cmd_setrange(CommandContext& ctx) {
     if (value.size() < new_end) value.resize(new_end, '\0');
     value.replace(at, patch.size(), patch);
     length = value.size();
-    return Mutation::store(value, current != nullptr ? current->expire_at_ms : 0);
+    return Mutation::store(value, current != nullptr ? current->expire_at_ms : 0)
+        .encoded(storage::ValueEncoding::kRaw);
   });
   if (refusal == Refusal::kProtoLimit) {
     ctx.reply.error(replies::kStringTooLong);

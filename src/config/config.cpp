@@ -276,6 +276,11 @@ CommandLine parse_command_line(int argc, char** argv, const SystemResources& sys
     return {std::nullopt, 2};
   }
   config.max_value_size = *parse_memory_size(max_value_size);
+  if (config.max_value_size > storage::Entry::kMaxValueLen) {
+    std::fprintf(stderr, "--max-value-size: at most %zu bytes (1 GiB - 1)\n",
+                 storage::Entry::kMaxValueLen);
+    return {std::nullopt, 2};
+  }
   config.proto_max_bulk_len = *parse_memory_size(proto_max_bulk_len);
   config.max_inline_len = std::max<std::size_t>(*parse_memory_size(max_inline_len), 16);
   for (const auto& [flag, text] :

@@ -122,9 +122,11 @@ WriteStatus Shard::update(std::uint64_t raw_hash, unsigned db, std::string_view 
           ? access_stamp::touched(cache_->eviction_policy(),
                                   current->access_tick.load(std::memory_order_relaxed), now_clock)
           : access_stamp::fresh(now_clock);
+  const ValueEncoding encoding =
+      mutation.keeps_encoding && current != nullptr ? current->encoding() : mutation.encoding;
   if (current != nullptr) {
     const bool had_expiry = current->has_expiry();
-    if (current->assign_in_place(mutation.head, mutation.tail, mutation.expire_at_ms)) {
+    if (current->assign_in_place(mutation.head, mutation.tail, mutation.expire_at_ms, encoding)) {
       notify(current);
       current->access_tick.store(stamp, std::memory_order_relaxed);
       if (had_expiry != current->has_expiry()) count_expiry(current, had_expiry ? -1 : 1);
@@ -133,7 +135,7 @@ WriteStatus Shard::update(std::uint64_t raw_hash, unsigned db, std::string_view 
   }
   // The mutation's value may point into `current`, so build the new entry before freeing it.
   Entry* fresh = Entry::create(cache_->physical_db(db), key, mutation.head, mutation.tail,
-                               mutation.expire_at_ms, stamp);
+                               mutation.expire_at_ms, stamp, encoding);
   if (fresh == nullptr) return WriteStatus::kTooLarge;
   if (limit != 0 && !make_room(fresh, current, now_ms)) {
     Entry::destroy(fresh);  // nothing this policy may evict: refused, nothing changed

@@ -49,6 +49,7 @@ struct Config {
   int receive_buffer = 256 * 1024;
   /// At most kMaxKeySizeLimit (16 MiB - 1): an entry keeps its key length in 24 bits.
   std::size_t max_key_size = 64 * 1024;
+  /// At most 1 GiB - 1: an entry keeps its value length in 30 bits.
   std::size_t max_value_size = 8 * 1024 * 1024;
   std::size_t proto_max_bulk_len = 512 * 1024 * 1024;
   /// Longest inline command and longest `*`/`$` header line (Redis's PROTO_INLINE_MAX_SIZE).

@@ -53,6 +53,21 @@ struct Mutation {
   std::string_view head;
   std::string_view tail;
   std::int64_t expire_at_ms = 0;
+  /// How Redis would encode the stored value (OBJECT ENCODING); `keeps_encoding` takes the
+  /// current entry's instead (EXPIRE, PERSIST: Redis keeps the object as it is).
+  ValueEncoding encoding = ValueEncoding::kAsSet;
+  bool keeps_encoding = false;
+
+  Mutation encoded(ValueEncoding how) const {
+    Mutation m = *this;
+    m.encoding = how;
+    return m;
+  }
+  Mutation keeping_encoding() const {
+    Mutation m = *this;
+    m.keeps_encoding = true;
+    return m;
+  }
 
   static Mutation keep() { return {}; }
   static Mutation erase() { return {Kind::kErase, {}, {}, 0}; }

@@ -11,7 +11,7 @@ namespace respcache::storage {
 /// One cached key and value with its metadata, in a single heap allocation:
 ///
 ///   offset 0   access_tick   u32, atomic   access stamp: LRU clock and LFU counter
-///   offset 4   value_len     u32
+///   offset 4   value_len_encoding  u32     value length (bits 0..29), ValueEncoding (30..31)
 ///   offset 8   key_len_flags u32           key length (bits 0..23), database (bits 24..30),
 ///                                          expiry present (bit 31)
 ///   offset 12  expire_at_ms  i64, only when the top bit is set (read and written by memcpy)
@@ -30,10 +30,32 @@ namespace respcache::storage {
 /// LFU counter, laid out and interpreted in eviction_policy.hpp (access_stamp). Readers update
 /// it with a relaxed store under the shard's shared lock; all other fields change only under
 /// the exclusive lock.
+/// How Redis 7.0 would have encoded the string a command stored, which is what OBJECT
+/// ENCODING reports: it depends on the command that made the value, not only on its bytes.
+enum class ValueEncoding : std::uint8_t {
+  kAsSet = 0,   ///< SET and its kin: "int" if it reads as a long long, else by size
+  kString = 1,  ///< never "int": "embstr" up to 44 bytes, else "raw" (INCRBYFLOAT)
+  kRaw = 2,     ///< "raw" whatever it holds (APPEND to a value, SETRANGE, SETBIT, BITFIELD, BITOP)
+};
+
 struct Entry {
   std::atomic<std::uint32_t> access_tick;
-  std::uint32_t value_len;
+  std::uint32_t value_len_encoding;
   std::uint32_t key_len_flags;
+
+  static constexpr int kEncodingShift = 30;
+  /// 1 GiB - 1: config keeps --max-value-size below it.
+  static constexpr std::size_t kMaxValueLen = (std::size_t{1} << kEncodingShift) - 1;
+  std::uint32_t value_len() const {
+    return value_len_encoding & static_cast<std::uint32_t>(kMaxValueLen);
+  }
+  ValueEncoding encoding() const {
+    return static_cast<ValueEncoding>(value_len_encoding >> kEncodingShift);
+  }
+  static constexpr std::uint32_t pack_value(std::size_t length, ValueEncoding encoding) {
+    return static_cast<std::uint32_t>(length) |
+           (static_cast<std::uint32_t>(encoding) << kEncodingShift);
+  }
 
   static constexpr std::uint32_t kHasExpiry = 1U << 31;
   static constexpr int kDbShift = 24;
@@ -70,7 +92,7 @@ struct Entry {
 
   const char* data() const { return raw() + (has_expiry() ? sizeof(std::int64_t) : 0); }
   std::string_view key() const { return {data(), key_len()}; }
-  std::string_view value() const { return {data() + key_len(), value_len}; }
+  std::string_view value() const { return {data() + key_len(), value_len()}; }
 
   /// Bytes an entry of this shape asks of the allocator (before its rounding).
   static std::size_t bytes_for(std::size_t key_len, std::size_t value_len, bool has_expiry) {
@@ -82,7 +104,7 @@ struct Entry {
   /// caller owns it until it is linked into a table.
   static Entry* create(unsigned db, std::string_view key, std::string_view first,
                        std::string_view second, std::int64_t expire_at_ms,
-                       std::uint32_t access_stamp);
+                       std::uint32_t access_stamp, ValueEncoding encoding = ValueEncoding::kAsSet);
   static void destroy(Entry* entry);
 
   /// Overwrites the value (head followed by tail; head may be the current value itself) and
@@ -91,7 +113,8 @@ struct Entry {
   /// change in footprint: the common overwrite of a same-size value costs one memcpy (plus a
   /// memmove of key and value when a TTL is added or removed). The caller holds the shard's
   /// exclusive lock, so no reader can be looking at the entry.
-  bool assign_in_place(std::string_view head, std::string_view tail, std::int64_t expire_at);
+  bool assign_in_place(std::string_view head, std::string_view tail, std::int64_t expire_at,
+                       ValueEncoding encoding = ValueEncoding::kAsSet);
 
   /// Bytes this entry really costs the process: the allocator's usable size plus its chunk
   /// header, so that accounting includes rounding.

@@ -296,6 +296,47 @@ def object_cases():
         Case("OBJECT expired", C("SET", "k", "v", "PX", "20"), Sleep(0.1),
              C("OBJECT", "ENCODING", "k")),
     ]
+    # The encoding depends on the command that made the value, as in Redis.
+    enc = lambda key="k": C("OBJECT", "ENCODING", key)
+    cases += [
+        Case("encoding after APPEND", C("SET", "k", "1") + C("APPEND", "k", "2") + enc()),
+        Case("encoding after APPEND of nothing", C("SET", "k", "12") + C("APPEND", "k", "")
+             + enc()),
+        Case("encoding after APPEND to a new key", C("APPEND", "k", "12") + enc()),
+        Case("encoding after a long APPEND to a new key", C("APPEND", "k", "a" * 50) + enc()),
+        Case("encoding after SETRANGE", C("SET", "k", "5") + C("SETRANGE", "k", "0", "7") + enc()),
+        Case("encoding after SETRANGE of a new key", C("SETRANGE", "k", "2", "ab") + enc()),
+        Case("encoding after SETRANGE of nothing", C("SET", "k", "abc")
+             + C("SETRANGE", "k", "1", "") + enc()),
+        Case("encoding after SETBIT of a new key", C("SETBIT", "k", "1", "1") + enc()),
+        Case("encoding after SETBIT", C("SET", "k", "abc") + C("SETBIT", "k", "0", "1") + enc()),
+        Case("encoding after BITOP", C("SET", "a", "12") + C("BITOP", "OR", "k", "a") + enc()),
+        Case("encoding after BITFIELD SET", C("SET", "k", "1")
+             + C("BITFIELD", "k", "SET", "u8", "0", "50") + enc() + C("GET", "k")),
+        Case("encoding after BITFIELD GET", C("SET", "k", "1")
+             + C("BITFIELD", "k", "GET", "u8", "0") + enc()),
+        Case("encoding after INCRBYFLOAT", C("SET", "k", "1.5")
+             + C("INCRBYFLOAT", "k", "1.5") + C("GET", "k") + enc()),
+        Case("encoding after INCRBYFLOAT of a new key", C("INCRBYFLOAT", "k", "7") + enc()
+             + C("OBJECT", "REFCOUNT", "k")),
+        Case("encoding after INCR of a raw value", C("APPEND", "k", "1") + C("APPEND", "k", "2")
+             + enc() + C("INCR", "k") + enc()),
+        Case("encoding after DECRBY", C("DECRBY", "k", "1000000000000") + enc()),
+        Case("encoding kept by EXPIRE", C("SET", "k", "1") + C("APPEND", "k", "1")
+             + C("EXPIRE", "k", "100") + enc() + C("PERSIST", "k") + enc()
+             + C("GETEX", "k", "PX", "100000") + enc()),
+        Case("encoding after SET over a raw value", C("APPEND", "k", "1") + C("APPEND", "k", "1")
+             + C("SET", "k", "11") + enc()),
+        Case("encoding kept by COPY, RENAME and MOVE", C("SET", "k", "1") + C("APPEND", "k", "1")
+             + C("COPY", "k", "c") + enc("c") + C("RENAME", "c", "r") + enc("r")
+             + C("MOVE", "r", "1") + C("SELECT", "1") + enc("r")),
+        Case("encoding of SET kin", C("SETNX", "a", "1") + C("MSET", "b", "2") + C("SETEX", "c",
+                                                                                   "100", "3")
+             + C("PSETEX", "d", "100000", "4") + C("GETSET", "e", "5") + C("GETSET", "e", "6")
+             + enc("a") + enc("b") + enc("c") + enc("d") + enc("e")),
+        Case("OBJECT REFCOUNT of a raw small integer", C("APPEND", "k", "12")
+             + C("APPEND", "k", "3") + C("OBJECT", "REFCOUNT", "k")),
+    ]
     return cases
 
 

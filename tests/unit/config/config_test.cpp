@@ -110,6 +110,12 @@ TEST(MaxKeySize, CappedByTheEntrysKeyLengthField) {
   expect_refused("--max-key-size", "16mb");
 }
 
+TEST(MaxValueSize, CappedByTheEntrysValueLengthField) {
+  EXPECT_EQ(parse(container(kGiB, 0, 2), {"--max-value-size", "1073741823"}).max_value_size,
+            1073741823u);
+  expect_refused("--max-value-size", "1gb");
+}
+
 TEST(DerivedDefaults, ThreadsFromTheCpuQuotaRoundedUpAndCappedByAffinity) {
   const Config quota = parse(container(kGiB, 1.5, 4), {});
   EXPECT_EQ(quota.threads, 2u);

@@ -201,6 +201,40 @@ TEST_F(CacheDatabaseTest, TheDatabaseViewBindsItsIndex) {
   EXPECT_EQ(Database(cache_, 5).size(), 1u);
 }
 
+// The encoding a write asks for is kept beside the value length, in place or not, and a
+// mutation that keeps it (EXPIRE, PERSIST) does.
+TEST_F(CacheDatabaseTest, WritesCarryTheirValueEncoding) {
+  auto encoding = [&](std::string_view key) {
+    ValueEncoding out{};
+    cache_.read(key, [&](const EntryView& e) { out = e.entry->encoding(); });
+    return out;
+  };
+  cache_.update(
+      "k", [](const EntryView*) { return Mutation::store("12", 0).encoded(ValueEncoding::kRaw); });
+  EXPECT_EQ(encoding("k"), ValueEncoding::kRaw);
+  cache_.update("k", [](const EntryView* current) {
+    return Mutation::store(current->value, 9'000'000).keeping_encoding();  // adds a TTL
+  });
+  EXPECT_EQ(encoding("k"), ValueEncoding::kRaw);
+  cache_.update("k", [](const EntryView* current) {
+    return Mutation::store(current->value, std::string(500, 'x'), 0).keeping_encoding();
+  });
+  EXPECT_EQ(encoding("k"), ValueEncoding::kRaw);  // a new, larger allocation
+  std::string value;
+  cache_.read("k", [&](const EntryView& e) { value.assign(e.value); });
+  EXPECT_EQ(value.size(), 502u);
+  cache_.set("k", "12");
+  EXPECT_EQ(encoding("k"), ValueEncoding::kAsSet);
+  cache_.update("k", [](const EntryView*) {
+    return Mutation::store("3", 0).encoded(ValueEncoding::kString);
+  });
+  EXPECT_EQ(encoding("k"), ValueEncoding::kString);
+  EXPECT_EQ(cache_.move(0, 1, "k"), MoveStatus::kMoved);
+  ValueEncoding moved{};
+  cache_.read(1, "k", [&](const EntryView& e) { moved = e.entry->encoding(); });
+  EXPECT_EQ(moved, ValueEncoding::kString);
+}
+
 TEST(CacheDatabaseOptions, RejectsZeroAndMoreThanAnEntryHolds) {
   for (std::size_t databases : {std::size_t{0}, Entry::kMaxDatabases + 1}) {
     CacheOptions bad;

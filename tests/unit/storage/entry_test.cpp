@@ -21,7 +21,7 @@ TEST(Entry, HoldsKeyAndTheConcatenatedValue) {
   EXPECT_EQ(entry->key(), "key");
   EXPECT_EQ(entry->value(), "head-tail");
   EXPECT_EQ(entry->key_len(), 3u);
-  EXPECT_EQ(entry->value_len, 9u);
+  EXPECT_EQ(entry->value_len(), 9u);
   EXPECT_EQ(entry->expire_at_ms(), 1234);
   EXPECT_EQ(entry->access_tick.load(), 9u);
 }
