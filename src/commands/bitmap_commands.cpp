@@ -222,7 +222,9 @@ void cmd_setbit(CommandContext& ctx) {
     const std::string_view old = current != nullptr ? current->value : std::string_view{};
     old_bit = bit_at(old, *offset);
     const bool grows = current == nullptr || old.size() < needed;
-    if (!grows && old_bit == (*on == 1)) return Mutation::keep();
+    // No bit changes: nothing is written or signalled, but Redis has made the string raw.
+    if (!grows && old_bit == (*on == 1))
+      return Mutation::keep().encoded(storage::ValueEncoding::kRaw);
     value.assign(old);
     if (value.size() < needed) value.resize(needed, '\0');
     set_bit_at(value.data(), *offset, *on == 1);

@@ -99,6 +99,11 @@ WriteStatus Shard::update(std::uint64_t raw_hash, unsigned db, std::string_view 
 
   switch (mutation.kind) {
     case Mutation::Kind::kKeep:
+      // A keep may still re-encode the value (Redis's SETBIT that changes no bit makes the
+      // string raw without a change anyone is told of).
+      if (current != nullptr && mutation.encoding != ValueEncoding::kAsSet) {
+        current->set_encoding(mutation.encoding);
+      }
       return WriteStatus::kOk;
     case Mutation::Kind::kErase:
       if (current != nullptr) {

@@ -54,7 +54,8 @@ struct Mutation {
   std::string_view tail;
   std::int64_t expire_at_ms = 0;
   /// How Redis would encode the stored value (OBJECT ENCODING); `keeps_encoding` takes the
-  /// current entry's instead (EXPIRE, PERSIST: Redis keeps the object as it is).
+  /// current entry's instead (EXPIRE, PERSIST: Redis keeps the object as it is). On a kKeep,
+  /// an encoding other than kAsSet re-encodes the current value, telling no observer.
   ValueEncoding encoding = ValueEncoding::kAsSet;
   bool keeps_encoding = false;
 

@@ -52,6 +52,10 @@ struct Entry {
   ValueEncoding encoding() const {
     return static_cast<ValueEncoding>(value_len_encoding >> kEncodingShift);
   }
+  /// Under the shard's exclusive lock only.
+  void set_encoding(ValueEncoding encoding) {
+    value_len_encoding = pack_value(value_len(), encoding);
+  }
   static constexpr std::uint32_t pack_value(std::size_t length, ValueEncoding encoding) {
     return static_cast<std::uint32_t>(length) |
            (static_cast<std::uint32_t>(encoding) << kEncodingShift);

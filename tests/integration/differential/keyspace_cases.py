@@ -310,6 +310,8 @@ def object_cases():
              + C("SETRANGE", "k", "1", "") + enc()),
         Case("encoding after SETBIT of a new key", C("SETBIT", "k", "1", "1") + enc()),
         Case("encoding after SETBIT", C("SET", "k", "abc") + C("SETBIT", "k", "0", "1") + enc()),
+        Case("encoding after SETBIT that changes nothing", C("SET", "k", "1"), C("WATCH", "k"),
+             C("SETBIT", "k", "0", "0"), B(C("MULTI"), C("PING"), C("EXEC")), enc()),
         Case("encoding after BITOP", C("SET", "a", "12") + C("BITOP", "OR", "k", "a") + enc()),
         Case("encoding after BITFIELD SET", C("SET", "k", "1")
              + C("BITFIELD", "k", "SET", "u8", "0", "50") + enc() + C("GET", "k")),
