@@ -1026,7 +1026,7 @@ def syscall_notes(sc):
                      f"Redis {rd.get('epoll_ctl', 0):.3f}. In asio 1.22 every `async_wait` "
                      "(not speculative) re-arms the socket with `EPOLL_CTL_MOD` "
                      "(`epoll_reactor::start_op` in `asio/detail/impl/epoll_reactor.ipp`), and "
-                     "`Connection::wait_readable` waits that way each time a socket drains.")
+                     "`TcpTransport::async_wait` waits that way each time a socket drains.")
     if rc.get("epoll_wait", 0) >= 0.01 and rc["epoll_wait"] > 1.5 * rd.get("epoll_wait", 0):
         notes.append(f"respcache calls `epoll_wait` {rc['epoll_wait']:.3f} times per request, "
                      f"Redis {rd['epoll_wait']:.3f}: with two event loops on two CPUs each loop "

@@ -12,7 +12,6 @@ import argparse
 import datetime
 import json
 import os
-import shlex
 import subprocess
 import sys
 import tempfile
@@ -42,25 +41,21 @@ def ratio_range(values):
 
 
 def render(args, runs, started, load_start):
-    begin, end = report_sections.markers(NAME)
+    end = report_sections.markers(NAME)[1]
     med = {m: runs[m]["summary"] for m in MODELS}
 
     def get(model, test, pipeline, server="respcache"):
         return med[model][f"{test}|{pipeline}|1|{server}"]
 
-    L = [begin, "## Threading model: one io_context per thread vs one shared io_context", "",
-         f"*Written by `{NAME}`; measured {started:%Y-%m-%d %H:%M}–"
-         f"{datetime.datetime.utcnow():%H:%M} UTC.*", "",
-         f"**Machine:** {report_sections.machine_line()}; load average {load_start} at start, "
-         f"{report_sections.load_average()} at the end (1/5/15 min).", "",
-         f"**Code:** {report_sections.code_line()}, Release build "
-         f"(`{os.path.relpath(args.binary, report_sections.ROOT)}`, "
-         f"`{runs['shared']['versions']['respcache']}`).", "",
-         f"**Command:** `{shlex.join(['bench/io_model_compare.py', *sys.argv[1:]])}`, which runs, "
-         "once per model, each against its own redis-server in the same run:", "",
-         "```sh", shlex.join(["bench/compare_redis.py", *compare_argv(args, "MODEL", "DIR")[2:]])
-         .replace(args.binary, os.path.relpath(args.binary, report_sections.ROOT)),
-         "```", "",
+    code = (f"{report_sections.code_line()}, Release build "
+            f"(`{os.path.relpath(args.binary, report_sections.ROOT)}`, "
+            f"`{runs['shared']['versions']['respcache']}`)")
+    inner = ["bench/compare_redis.py", *compare_argv(args, "MODEL", "DIR")[2:]]
+    inner = [os.path.relpath(a, report_sections.ROOT) if a == args.binary else a for a in inner]
+    L = report_sections.preamble(
+        NAME, "Threading model: one io_context per thread vs one shared io_context", started,
+        load_start, code, inner, each="model")
+    L += [
          f"Medians of {args.rounds} alternating rounds, ~{args.seconds:g} s per redis-benchmark "
          "run; CPU is the server's user + system time per request, and its ratio is to Redis "
          "in the same run.", "",

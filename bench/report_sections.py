@@ -6,9 +6,12 @@ replaces its own section and nothing else. bench/RESULTS.md holds a copy of RESU
 under "## Other measurements" (compare_redis.py appends it, one heading level down); the copy
 is updated too, so the two never disagree between full runs.
 """
+import datetime
 import os
 import re
+import shlex
 import subprocess
+import sys
 
 BENCH_DIR = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.dirname(BENCH_DIR)
@@ -72,3 +75,22 @@ def splice(name, section, heading):
             continue  # no full run yet: compare_redis.py will append RESULTS.extra.md itself
         with open(path, "w") as f:
             f.write(_replace(text, name, nested.rstrip("\n") + "\n", heading))
+
+
+def preamble(name, title, started, load_start, code, inner_command=None, each="build"):
+    """The lines every section starts with: its begin marker and title, who wrote it and
+    when, the machine and its load, the code measured, and the command that reproduces it
+    (this script's own invocation and, if given, `inner_command`: the argv it runs for each
+    part)."""
+    lines = [markers(name)[0], f"## {title}", "",
+             f"*Written by `{name}`; measured {started:%Y-%m-%d %H:%M}–"
+             f"{datetime.datetime.utcnow():%H:%M} UTC.*", "",
+             f"**Machine:** {machine_line()}; load average {load_start} at start, "
+             f"{load_average()} at the end (1/5/15 min).", "",
+             f"**Code:** {code}.", ""]
+    command = f"**Command:** `{shlex.join([name, *sys.argv[1:]])}`"
+    if inner_command is None:
+        return lines + [command, ""]
+    return lines + [f"{command}, which runs, once per {each}, each against its own "
+                    "redis-server in the same run:", "",
+                    "```sh", shlex.join(inner_command), "```", ""]

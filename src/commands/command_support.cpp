@@ -1,8 +1,11 @@
 #include "command_support.hpp"
 
+#include <fmt/format.h>
+
 #include <cctype>
 #include <climits>
 #include <cstddef>
+#include <string>
 #include <utility>
 
 #include "respcache/commands/command_table.hpp"
@@ -162,10 +165,33 @@ void dispatch_subcommand(CommandContext& ctx, std::span<const Subcommand> table)
       replies::wrong_arity(ctx.reply, sub.full_name);
       return;
     }
+    ctx.subcommand_flags = sub.flags;
+    if (!ctx.queued) {
+      ctx.client.record->last_command.store(&sub.full_name, std::memory_order_relaxed);
+    }
     sub.handler(ctx);
     return;
   }
   replies::unknown_subcommand(ctx.reply, ctx.args[0], ctx.args[1]);
+}
+
+void subcommand_syntax_error(CommandContext& ctx) {
+  std::string upper(ctx.args[0]);
+  for (char& c : upper) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+  ctx.reply.error(
+      fmt::format("ERR unknown subcommand or wrong number of arguments for '{:.128}'. Try {} HELP.",
+                  ctx.args[1], upper));
+}
+
+void reply_help(CommandContext& ctx, std::span<const std::string_view> lines) {
+  std::string upper(ctx.args[0]);
+  for (char& c : upper) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+  ctx.reply.array(lines.size() + 3);
+  ctx.reply.simple(
+      fmt::format("{} <subcommand> [<arg> [value] [opt] ...]. Subcommands are:", upper));
+  for (std::string_view line : lines) ctx.reply.simple(line);
+  ctx.reply.simple("HELP");
+  ctx.reply.simple("    Prints this help.");
 }
 
 std::optional<std::int64_t> parse_expire(CommandContext& ctx, std::string_view arg, ExpireUnit unit,
@@ -190,6 +216,46 @@ std::optional<std::int64_t> parse_expire(CommandContext& ctx, std::string_view a
     return std::nullopt;
   }
   return ms;
+}
+
+}  // namespace respcache::commands
+
+namespace respcache::commands {
+
+void append_quoted(std::string& out, std::string_view text) {
+  out.push_back('"');
+  for (char c : text) {
+    switch (c) {
+      case '\\':
+        out.append("\\\\");
+        break;
+      case '"':
+        out.append("\\\"");
+        break;
+      case '\n':
+        out.append("\\n");
+        break;
+      case '\r':
+        out.append("\\r");
+        break;
+      case '\t':
+        out.append("\\t");
+        break;
+      case '\a':
+        out.append("\\a");
+        break;
+      case '\b':
+        out.append("\\b");
+        break;
+      default:
+        if (std::isprint(static_cast<unsigned char>(c))) {
+          out.push_back(c);
+        } else {
+          fmt::format_to(std::back_inserter(out), "\\x{:02x}", static_cast<unsigned char>(c));
+        }
+    }
+  }
+  out.push_back('"');
 }
 
 }  // namespace respcache::commands

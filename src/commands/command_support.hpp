@@ -5,6 +5,7 @@
 #include <cstdint>
 #include <optional>
 #include <span>
+#include <string>
 #include <string_view>
 
 #include "respcache/commands/command_context.hpp"
@@ -48,11 +49,20 @@ struct Subcommand {
   std::string_view full_name;  ///< as Redis 7.0 names it in arity errors: "client|id"
   int arity;                   ///< Redis arity, counting the command and the subcommand
   CommandHandler handler;
+  std::uint32_t flags = 0;  ///< CommandFlag values (kAdmin)
 };
 
 /// Runs the subcommand named by args[1], or replies with Redis's unknown-subcommand or
 /// wrong-arity error.
 void dispatch_subcommand(CommandContext& ctx, std::span<const Subcommand> table);
+
+/// Redis's addReplySubcommandSyntaxError: "unknown subcommand or wrong number of arguments
+/// for 'x'. Try CMD HELP." (for a subcommand that exists but got the wrong arguments).
+void subcommand_syntax_error(CommandContext& ctx);
+
+/// Redis's addReplyHelp: "CMD <subcommand> ... Subcommands are:", `lines`, then HELP's own
+/// two lines, each a status reply in one array.
+void reply_help(CommandContext& ctx, std::span<const std::string_view> lines);
 
 enum class ExpireUnit { kSeconds, kMilliseconds };
 enum class ExpireBase { kRelative, kAbsolute };
@@ -61,5 +71,12 @@ enum class ExpireBase { kRelative, kAbsolute };
 /// in milliseconds, or replies with Redis's error (naming `command`) and returns nullopt.
 std::optional<std::int64_t> parse_expire(CommandContext& ctx, std::string_view arg, ExpireUnit unit,
                                          ExpireBase base, std::string_view command);
+
+}  // namespace respcache::commands
+
+namespace respcache::commands {
+
+/// Redis's sdscatrepr: `text` in double quotes, with \\ \" \n \r \t \a \b and \xHH escapes.
+void append_quoted(std::string& out, std::string_view text);
 
 }  // namespace respcache::commands

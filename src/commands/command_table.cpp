@@ -75,7 +75,7 @@ constexpr CommandSpec kCommands[] = {
     {"echo", 2, kFast, 0, 0, 0, cmd_echo},
     {"quit", -1, kNoAuth | kLoading | kStale | kFast | kRunsInMulti, 0, 0, 0, cmd_quit},
     {"multi", 1, kLoading | kStale | kFast | kRunsInMulti, 0, 0, 0, cmd_multi},
-    {"exec", 1, kLoading | kStale | kRunsInMulti, 0, 0, 0, cmd_exec},
+    {"exec", 1, kLoading | kStale | kSkipSlowlog | kRunsInMulti, 0, 0, 0, cmd_exec},
     {"discard", 1, kLoading | kStale | kFast | kRunsInMulti, 0, 0, 0, cmd_discard},
     {"watch", -2, kLoading | kStale | kFast | kRunsInMulti, 1, -1, 1, cmd_watch},
     {"unwatch", 1, kLoading | kStale | kFast, 0, 0, 0, cmd_unwatch},
@@ -85,6 +85,12 @@ constexpr CommandSpec kCommands[] = {
     {"command", -1, kLoading | kStale, 0, 0, 0, cmd_command},
     {"config", -2, kLoading | kStale, 0, 0, 0, cmd_config},
     {"info", -1, kLoading | kStale, 0, 0, 0, cmd_info},
+    {"time", 1, kLoading | kStale | kFast, 0, 0, 0, cmd_time},
+    {"role", 1, kNoScript | kLoading | kStale | kFast, 0, 0, 0, cmd_role},
+    {"wait", 3, kNoScript, 0, 0, 0, cmd_wait},
+    {"lastsave", 1, kLoading | kStale | kFast, 0, 0, 0, cmd_lastsave},
+    {"slowlog", -2, 0, 0, 0, 0, cmd_slowlog},
+    {"monitor", 1, kAdmin | kNoScript | kLoading | kStale, 0, 0, 0, cmd_monitor},
 };
 constexpr std::size_t kCommandCount = std::size(kCommands);
 static_assert(kCommandCount <= core::kMaxCommands,

@@ -1,4 +1,5 @@
-// Commands about the connection itself: PING, ECHO, QUIT, HELLO, CLIENT.
+// Commands about the connection itself: PING, ECHO, QUIT, AUTH, HELLO (CLIENT is in
+// client_commands.cpp).
 
 #include <fmt/format.h>
 
@@ -13,18 +14,6 @@ namespace {
 /// The version reported to clients, which use it to decide what they may send: the Redis
 /// release whose string commands respcache implements.
 
-/// Redis's clientSetNameOrReply: printable ASCII without spaces; empty clears the name.
-bool set_client_name(CommandContext& ctx, std::string_view name) {
-  for (char c : name) {
-    if (c < '!' || c > '~') {
-      ctx.reply.error(replies::kBadClientName);
-      return false;
-    }
-  }
-  ctx.client.mutable_names().name.assign(name);
-  return true;
-}
-
 /// Redis's ACLAuthenticateUser with only the default user: "default" (usernames are
 /// case-sensitive) and, when a password is set, that password. Marks the client
 /// authenticated on success.
@@ -34,58 +23,6 @@ bool authenticate(CommandContext& ctx, std::string_view username, std::string_vi
   ctx.client.authenticated = true;
   return true;
 }
-
-void client_id(CommandContext& ctx) { ctx.reply.integer(static_cast<long long>(ctx.client.id)); }
-
-void client_setname(CommandContext& ctx) {
-  if (set_client_name(ctx, ctx.args[2])) ctx.reply.ok();
-}
-
-void client_getname(CommandContext& ctx) {
-  if (ctx.client.name().empty()) {
-    ctx.reply.null();
-  } else {
-    ctx.reply.bulk(ctx.client.name());
-  }
-}
-
-// CLIENT SETINFO comes from Redis 7.2; clients such as redis-py send it at connect time.
-void client_setinfo(CommandContext& ctx) {
-  const std::string_view attribute = ctx.args[2];
-  const std::string_view value = ctx.args[3];
-  for (char c : value) {
-    if (c < '!' || c > '~') {
-      ctx.reply.error(
-          fmt::format("ERR {} cannot contain spaces, newlines or special characters.", attribute));
-      return;
-    }
-  }
-  if (iequals(attribute, "lib-name")) {
-    ctx.client.mutable_names().lib_name.assign(value);
-  } else if (iequals(attribute, "lib-ver")) {
-    ctx.client.mutable_names().lib_version.assign(value);
-  } else {
-    ctx.reply.error(fmt::format("ERR Unrecognized option '{}'", attribute));
-    return;
-  }
-  ctx.reply.ok();
-}
-
-void client_info(CommandContext& ctx) {
-  const ClientNames none;
-  const ClientNames& names = ctx.client.names ? *ctx.client.names : none;
-  ctx.reply.verbatim(fmt::format("id={} name={} db={} resp={} lib-name={} lib-ver={}\n",
-                                 ctx.client.id, names.name, ctx.client.db, ctx.client.protocol,
-                                 names.lib_name, names.lib_version));
-}
-
-constexpr Subcommand kClientSubcommands[] = {
-    {"id", "client|id", 2, client_id},
-    {"setname", "client|setname", 3, client_setname},
-    {"getname", "client|getname", 2, client_getname},
-    {"setinfo", "client|setinfo", 4, client_setinfo},
-    {"info", "client|info", 2, client_info},
-};
 
 }  // namespace
 
@@ -187,7 +124,5 @@ void cmd_hello(CommandContext& ctx) {
   ctx.reply.bulk("modules");
   ctx.reply.array(0);
 }
-
-void cmd_client(CommandContext& ctx) { dispatch_subcommand(ctx, kClientSubcommands); }
 
 }  // namespace respcache::commands

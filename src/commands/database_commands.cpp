@@ -48,6 +48,7 @@ void cmd_select(CommandContext& ctx) {
   const auto index = parse_db_index(ctx, ctx.args[1]);
   if (!index) return;
   ctx.client.db = *index;
+  ctx.client.record->db.store(static_cast<std::int32_t>(*index), std::memory_order_relaxed);
   ctx.reply.ok();
 }
 

@@ -89,7 +89,20 @@ void cmd_echo(CommandContext& ctx);
 void cmd_quit(CommandContext& ctx);
 void cmd_auth(CommandContext& ctx);
 void cmd_hello(CommandContext& ctx);
+
+// client_commands.cpp
 void cmd_client(CommandContext& ctx);
+/// Redis's clientSetNameOrReply, shared with HELLO SETNAME: replies with the error and
+/// returns false for a name with spaces or special characters; empty clears the name.
+bool set_client_name(CommandContext& ctx, std::string_view name);
+
+// introspection_commands.cpp
+void cmd_time(CommandContext& ctx);
+void cmd_role(CommandContext& ctx);
+void cmd_wait(CommandContext& ctx);
+void cmd_lastsave(CommandContext& ctx);
+void cmd_slowlog(CommandContext& ctx);
+void cmd_monitor(CommandContext& ctx);
 
 // transaction_commands.cpp
 void cmd_multi(CommandContext& ctx);

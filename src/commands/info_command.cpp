@@ -38,6 +38,16 @@ void line(Out& out, fmt::format_string<Args...> format, Args&&... args) {
   out.append(std::string_view("\r\n"));
 }
 
+// A stable id of this build (Redis hashes its build environment): the version and the
+// compile date, as hex.
+std::string build_id() {
+  std::uint64_t hash = 1469598103934665603ULL;  // FNV-1a
+  for (char c : std::string_view(RESPCACHE_VERSION " " __DATE__ " " __TIME__)) {
+    hash = (hash ^ static_cast<unsigned char>(c)) * 1099511628211ULL;
+  }
+  return fmt::format("{:016x}", hash).substr(0, 15);
+}
+
 void server_section(CommandContext& ctx, Out& out) {
   const config::Config& c = ctx.config();
   utsname host{};
@@ -50,6 +60,11 @@ void server_section(CommandContext& ctx, Out& out) {
                           .count();
   line(out, "# Server");
   line(out, "redis_version:{}", core::kCompatibleRedisVersion);
+  // Redis's fields for its source tree; respcache is not built from one, so zeros as Redis
+  // shows for a build outside git, and a build id of respcache's version.
+  line(out, "redis_git_sha1:00000000");
+  line(out, "redis_git_dirty:0");
+  line(out, "redis_build_id:{}", build_id());
   line(out, "respcache_version:{}", RESPCACHE_VERSION);
   line(out, "redis_mode:standalone");
   line(out, "os:{} {} {}", host.sysname, host.release, host.machine);
@@ -71,8 +86,14 @@ void clients_section(CommandContext& ctx, Out& out) {
   line(out, "# Clients");
   line(out, "connected_clients:{}",
        ctx.core.statistics.connected_clients.load(std::memory_order_relaxed));
-  line(out, "maxclients:{}", ctx.config().max_clients);
-  line(out, "blocked_clients:0");
+  line(out, "maxclients:{}", ctx.settings().max_clients());
+  std::size_t blocked = 0;
+  if (ctx.core.pause.maybe_paused()) {
+    for (const auto& record : ctx.core.clients.snapshot()) {
+      blocked += record->has_flag(core::kClientBlocked) ? 1 : 0;
+    }
+  }
+  line(out, "blocked_clients:{}", blocked);
 }
 
 void memory_section(CommandContext& ctx, Out& out) {
@@ -116,6 +137,7 @@ void stats_section(CommandContext& ctx, Out& out) {
   line(out, "evicted_keys:{}", totals.evicted_keys);
   line(out, "keyspace_hits:{}", totals.keyspace_hits);
   line(out, "keyspace_misses:{}", totals.keyspace_misses);
+  line(out, "total_error_replies:{}", ctx.core.errors.total());
 }
 
 void replication_section(CommandContext&, Out& out) {
@@ -124,13 +146,33 @@ void replication_section(CommandContext&, Out& out) {
   line(out, "connected_slaves:0");
 }
 
+// As Redis: the process, its children (none: no snapshots), and the calling thread, which
+// for respcache is one of the event-loop threads (Redis's main thread runs every command).
 void cpu_section(CommandContext&, Out& out) {
   rusage self{};
+  rusage children{};
+  rusage thread{};
   getrusage(RUSAGE_SELF, &self);
-  auto seconds = [](const timeval& tv) { return tv.tv_sec + tv.tv_usec / 1e6; };
+  getrusage(RUSAGE_CHILDREN, &children);
+  getrusage(RUSAGE_THREAD, &thread);
+  auto seconds = [](const timeval& tv) {
+    return static_cast<double>(tv.tv_sec) + tv.tv_usec / 1e6;
+  };
   line(out, "# CPU");
   line(out, "used_cpu_sys:{:.6f}", seconds(self.ru_stime));
   line(out, "used_cpu_user:{:.6f}", seconds(self.ru_utime));
+  line(out, "used_cpu_sys_children:{:.6f}", seconds(children.ru_stime));
+  line(out, "used_cpu_user_children:{:.6f}", seconds(children.ru_utime));
+  line(out, "used_cpu_sys_main_thread:{:.6f}", seconds(thread.ru_stime));
+  line(out, "used_cpu_user_main_thread:{:.6f}", seconds(thread.ru_utime));
+}
+
+// Redis's errorstats: one line per error code, in the codes' order.
+void errorstats_section(CommandContext& ctx, Out& out) {
+  auto codes = ctx.core.errors.by_code();
+  std::sort(codes.begin(), codes.end());
+  line(out, "# Errorstats");
+  for (const auto& [code, count] : codes) line(out, "errorstat_{}:count={}", code, count);
 }
 
 // One line per database that holds keys, as Redis; avg_ttl is an estimate, as Redis's.
@@ -159,13 +201,50 @@ void commandstats_section(CommandContext& ctx, Out& out) {
   }
 }
 
+// A percentile of a command's latency histogram, in microseconds: linear within the bucket
+// that holds it (as Prometheus's histogram_quantile), so it is as precise as the buckets
+// (kLatencyBucketsUs); past the last bound it is that bound.
+double percentile_us(const std::array<std::uint64_t, core::kLatencyBucketCount>& buckets,
+                     std::uint64_t total, double p) {
+  const double rank = p / 100.0 * static_cast<double>(total);
+  double below = 0;
+  for (std::size_t b = 0; b < buckets.size(); ++b) {
+    const auto count = static_cast<double>(buckets[b]);
+    if (count > 0 && below + count >= rank) {
+      const double low = b == 0 ? 0.0 : static_cast<double>(core::kLatencyBucketsUs[b - 1]);
+      if (b == core::kLatencyBucketsUs.size()) return low;
+      const auto high = static_cast<double>(core::kLatencyBucketsUs[b]);
+      return low + (high - low) * (rank - below) / count;
+    }
+    below += count;
+  }
+  return 0;
+}
+
+// Redis's latencystats (p50, p99, p99.9 per command), from the per-command histogram that
+// the command path fills anyway.
+void latencystats_section(CommandContext& ctx, Out& out) {
+  const core::Totals totals = Service::statistics_totals(ctx.core, ctx.cache());
+  const auto commands = all_commands();
+  line(out, "# Latencystats");
+  for (std::size_t c = 0; c < commands.size(); ++c) {
+    const auto& buckets = totals.command_latency[c];
+    std::uint64_t calls = 0;
+    for (std::uint64_t n : buckets) calls += n;
+    if (calls == 0) continue;
+    line(out, "latency_percentiles_usec_{}:p50={:.3f},p99={:.3f},p99.9={:.3f}", commands[c].name,
+         percentile_us(buckets, calls, 50), percentile_us(buckets, calls, 99),
+         percentile_us(buckets, calls, 99.9));
+  }
+}
+
 struct Section {
   std::string_view name;
   void (*write)(CommandContext&, Out&);
   bool in_default;  ///< shown by a bare INFO; the others only when named or with "all"
 };
 
-constexpr std::array<Section, 9> kSections = {{
+constexpr std::array<Section, 11> kSections = {{
     {"server", server_section, true},
     {"clients", clients_section, true},
     {"memory", memory_section, true},
@@ -174,6 +253,8 @@ constexpr std::array<Section, 9> kSections = {{
     {"replication", replication_section, true},
     {"cpu", cpu_section, true},
     {"commandstats", commandstats_section, false},
+    {"errorstats", errorstats_section, true},
+    {"latencystats", latencystats_section, false},
     {"keyspace", keyspace_section, true},
 }};
 

@@ -15,6 +15,18 @@
 namespace respcache::commands {
 namespace {
 
+// CLIENT LIST's multi= and its x flag.
+void show_multi(CommandContext& ctx, bool in_multi) {
+  core::ClientRecord& record = *ctx.client.record;
+  record.multi.store(in_multi ? 0 : -1, std::memory_order_relaxed);
+  record.multi_memory.store(0, std::memory_order_relaxed);
+  record.set_flag(core::kClientMulti, in_multi);
+}
+
+}  // namespace
+
+namespace {
+
 void unwatch_all(CommandContext& ctx) {
   if (ctx.client.watched) ctx.service.watch_table().unwatch(*ctx.client.watched);
 }
@@ -36,12 +48,14 @@ bool watch_broken(CommandContext& ctx) {
 void cmd_multi(CommandContext& ctx) {
   if (ctx.client.transaction) return ctx.reply.error(replies::kMultiNested);
   ctx.client.transaction = std::make_unique<Transaction>(ctx.core.buffer_bytes);
+  show_multi(ctx, true);
   ctx.reply.ok();
 }
 
 void cmd_discard(CommandContext& ctx) {
   if (!ctx.client.transaction) return ctx.reply.error(replies::kDiscardWithoutMulti);
   ctx.client.transaction.reset();
+  show_multi(ctx, false);
   unwatch_all(ctx);
   ctx.reply.ok();
 }
@@ -49,6 +63,11 @@ void cmd_discard(CommandContext& ctx) {
 void cmd_exec(CommandContext& ctx) {
   if (!ctx.client.transaction) return ctx.reply.error(replies::kExecWithoutMulti);
   const std::unique_ptr<Transaction> transaction = std::move(ctx.client.transaction);
+  // CLIENT LIST shows the client in MULTI until its EXEC is done, as Redis does.
+  struct LeaveMulti {
+    CommandContext& ctx;
+    ~LeaveMulti() { show_multi(ctx, false); }
+  } leave{ctx};
   if (transaction->aborted) {
     unwatch_all(ctx);
     return ctx.reply.error(replies::kExecAbort);

@@ -15,6 +15,9 @@ Totals operator-(const Totals& a, const Totals& b) {
   }
   for (std::size_t i = 0; i < kLatencyBucketCount; ++i) {
     d.latency_buckets[i] = a.latency_buckets[i] - b.latency_buckets[i];
+    for (std::size_t c = 0; c < kMaxCommands; ++c) {
+      d.command_latency[c][i] = a.command_latency[c][i] - b.command_latency[c][i];
+    }
   }
   d.total_connections_received = a.total_connections_received - b.total_connections_received;
   d.rejected_connections = a.rejected_connections - b.rejected_connections;
@@ -39,8 +42,12 @@ Totals Statistics::running_totals(std::uint64_t evicted_keys, std::uint64_t expi
       t.command_calls[c] += w.command_calls[c].load(std::memory_order_relaxed);
       t.command_nanos[c] += w.command_nanos[c].load(std::memory_order_relaxed);
     }
-    for (std::size_t b = 0; b < kLatencyBucketCount; ++b) {
-      t.latency_buckets[b] += w.latency_buckets[b].load(std::memory_order_relaxed);
+    for (std::size_t c = 0; c < kMaxCommands; ++c) {
+      for (std::size_t b = 0; b < kLatencyBucketCount; ++b) {
+        const std::uint64_t n = w.command_latency[c][b].load(std::memory_order_relaxed);
+        t.command_latency[c][b] += n;
+        t.latency_buckets[b] += n;
+      }
     }
   }
   t.total_connections_received = total_connections_received.load(std::memory_order_relaxed);

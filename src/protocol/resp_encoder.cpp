@@ -26,6 +26,7 @@ void RespEncoder::line(char prefix, std::string_view text) {
 void RespEncoder::simple(std::string_view text) { line('+', text); }
 
 void RespEncoder::error(std::string_view text) {
+  if (error_hook_ != nullptr) error_hook_(error_context_, text);
   out_.reserve_tail(text.size() + 3);
   out_.push_back('-');
   // A reply line may not contain CR or LF; Redis replaces them with spaces too.

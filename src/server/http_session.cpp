@@ -18,9 +18,9 @@ http::RequestLimits http_limits_from(const config::Config& config) {
   return limits;
 }
 
-HttpSession::HttpSession(commands::Service& service)
+HttpSession::HttpSession(commands::Service& service, std::shared_ptr<core::ClientRecord> record)
     : service_(service), parser_(http_limits_from(service.core().settings.startup())) {
-  service_.open_client(client_);
+  service_.open_client(client_, std::move(record));
   service_.core().statistics.http_clients.fetch_add(1, std::memory_order_relaxed);
 }
 
@@ -65,7 +65,7 @@ Session::Result HttpSession::on_input(std::span<char> input, protocol::ByteBuffe
           spdlog::warn(
               "closing HTTP client id={}: a response would take its output past "
               "client-output-buffer-limit ({} bytes)",
-              client_.id, service_.core().settings.startup().client_output_buffer_limit);
+              client_.id, service_.core().settings.output_buffer_limit());
           out.truncate(response_start);
           out.remove_size_limit();
           http::ResponseOptions options;

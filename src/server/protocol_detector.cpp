@@ -27,9 +27,10 @@ Protocol detect_protocol(std::string_view first_bytes) {
   return maybe_http ? Protocol::kUndecided : Protocol::kResp;
 }
 
-std::unique_ptr<Session> make_session(Protocol protocol, commands::Service& service) {
-  if (protocol == Protocol::kHttp) return std::make_unique<HttpSession>(service);
-  return std::make_unique<RespSession>(service);
+std::unique_ptr<Session> make_session(Protocol protocol, commands::Service& service,
+                                      std::shared_ptr<core::ClientRecord> record) {
+  if (protocol == Protocol::kHttp) return std::make_unique<HttpSession>(service, std::move(record));
+  return std::make_unique<RespSession>(service, std::move(record));
 }
 
 }  // namespace respcache::server

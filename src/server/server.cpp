@@ -101,7 +101,7 @@ void Server::accept_next() {
 // Over --maxclients the client is told so, as Redis tells it, and closed. connected_clients
 // is counted here, on the accepting thread, so a burst of connections cannot overshoot.
 void Server::admit(Worker& worker, asio::ip::tcp::socket socket) {
-  const auto max_clients = static_cast<std::int64_t>(core_.settings.startup().max_clients);
+  const auto max_clients = static_cast<std::int64_t>(core_.settings.max_clients());
   if (core_.statistics.connected_clients.load(std::memory_order_relaxed) >= max_clients) {
     core_.statistics.rejected_connections.fetch_add(1, std::memory_order_relaxed);
     std::error_code ec;

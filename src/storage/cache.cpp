@@ -9,6 +9,14 @@
 
 namespace respcache::storage {
 
+namespace {
+thread_local bool t_no_touch = false;
+}  // namespace
+
+Cache::NoTouchScope::NoTouchScope() : previous_(t_no_touch) { t_no_touch = true; }
+Cache::NoTouchScope::~NoTouchScope() { t_no_touch = previous_; }
+bool Cache::NoTouchScope::active() { return t_no_touch; }
+
 Cache::Cache(const CacheOptions& options)
     : shard_count_(options.shard_count),
       shard_mask_(options.shard_count - 1),

@@ -42,7 +42,7 @@ bool Shard::read(std::uint64_t hash, unsigned db, std::string_view key, std::int
   }
   // Record the access without dirtying the line when the stamp did not change (the same
   // clock tick, and no LFU increment).
-  if (touch) {
+  if (touch && !Cache::NoTouchScope::active()) {
     const std::uint32_t stamp = entry->access_tick.load(std::memory_order_relaxed);
     const std::uint32_t touched =
         access_stamp::touched(cache_->eviction_policy(), stamp, lru_clock(now_ms));

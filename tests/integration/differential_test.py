@@ -35,6 +35,7 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 sys.dont_write_bytecode = True
 import harness  # noqa: E402
 from differential.cases import GROUPS, C, Chunked, Sleep, show  # noqa: E402
+from differential import introspection_cases  # noqa: E402
 
 READ_TIMEOUT = 2.0  # seconds to wait for a reply before calling it missing
 CLOSE_TIMEOUT = 2.0  # seconds to wait for a server to close after a protocol error
@@ -629,7 +630,9 @@ def shape_checks(servers, candidate_is_respcache):
         if len(set(deltas.values())) != 1:
             problems.append(f"keyspace_hits/misses deltas after {label}s differ: "
                             + ", ".join(f"{n} +{d[0]}/+{d[1]}" for n, d in deltas.items()))
-    return count, problems
+    more, more_problems = introspection_cases.introspection_shape_checks(
+        servers, candidate_is_respcache, query, info_sections, lambda s: s.connect(timeout=5.0))
+    return count + more, problems + more_problems
 
 
 # --------------------------------------------------------------------------------------

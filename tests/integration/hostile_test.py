@@ -354,6 +354,77 @@ class ConfiguredServerTest(unittest.TestCase):
         self.assertEqual(replies["respcache"], (b"-ERR max number of clients reached\r\n", True))
         self.assertEqual(replies["respcache"], replies["redis"])
 
+    def test_monitor_that_does_not_read_is_disconnected(self):
+        # A monitor is bounded like any client: its unsent lines past the output limit close
+        # it, and the memory they took comes back.
+        server = self.start("--client-output-buffer-limit", "1mb", "--sndbuf", "65536")
+        watch = Watch(self, server, 16)
+        monitor = socket.socket()
+        monitor.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 4096)
+        monitor.connect(("127.0.0.1", server.port))
+        self.addCleanup(monitor.close)
+        monitor.sendall(encode("MONITOR"))
+        value = b"m" * 1000
+        with server.connect(timeout=30) as writer:
+            reader = harness.RespReader(writer)
+            for batch in range(40):  # about 40 MB of monitor output, never read
+                writer.sendall(b"".join(encode("SET", f"k{i}", value) for i in range(1000)))
+                for _ in range(1000):
+                    self.assertEqual(reader.reply(), b"OK")
+            self.assertTrue(hostile.wait_until(
+                lambda: info_via(writer, "clients", "connected_clients") == "1"),
+                "the monitor that does not read is still connected")
+            writer.sendall(encode("CLIENT", "LIST"))
+            self.assertNotIn(b"flags=O", reader.reply())
+        # What was sent before the close is still readable, then the stream ends.
+        _, closed = harness.read_until_quiet(monitor, quiet=0.5)
+        self.assertTrue(closed)
+        watch.finish("a MONITOR that never reads, with 40 MB of commands to show it")
+
+    def test_config_set_maxclients_takes_effect(self):
+        server = self.start()
+        watch = Watch(self, server, 8)
+        held = [server.connect() for _ in range(2)]
+        self.addCleanup(lambda: [s.close() for s in held])
+        reader = harness.RespReader(held[0])
+        held[0].sendall(encode("CONFIG", "SET", "maxclients", "2"))
+        self.assertEqual(reader.reply(), b"OK")
+        extra = server.connect()
+        self.assertEqual(harness.read_until_closed(extra),
+                         (b"-ERR max number of clients reached\r\n", True))
+        extra.close()
+        held[0].sendall(encode("CONFIG", "SET", "maxclients", "3"))
+        self.assertEqual(reader.reply(), b"OK")
+        watch.finish("CONFIG SET maxclients 2, a third client, then maxclients 3")
+
+    def test_paused_clients_do_not_hold_threads(self):
+        # One event-loop thread and 200 clients whose SETs wait out a CLIENT PAUSE WRITE: the
+        # thread must stay free for reads, and every SET must run after CLIENT UNPAUSE.
+        server = harness.start_respcache(BINARY, "--threads", "1", "--maxmemory", MAXMEMORY)
+        self.addCleanup(server.kill)
+        watch = Watch(self, server, 16)
+        with server.connect(timeout=30) as admin:
+            reader = harness.RespReader(admin)
+            admin.sendall(encode("CLIENT", "PAUSE", "60000", "WRITE"))
+            self.assertEqual(reader.reply(), b"OK")
+            writers = [server.connect(timeout=30) for _ in range(200)]
+            for i, w in enumerate(writers):
+                w.sendall(encode("SET", f"p{i}", "v") + encode("GET", f"p{i}"))
+            self.assertTrue(hostile.wait_until(
+                lambda: info_via(admin, "clients", "blocked_clients") == "200"))
+            admin.sendall(encode("GET", "p0") + encode("DBSIZE"))
+            self.assertEqual([reader.reply(), reader.reply()], [None, 0])
+            admin.sendall(encode("CLIENT", "UNPAUSE"))
+            self.assertEqual(reader.reply(), b"OK")
+            for w in writers:
+                r = harness.RespReader(w)
+                self.assertEqual([r.reply(), r.reply()], [b"OK", b"v"])
+                w.close()
+            admin.sendall(encode("DBSIZE"))
+            self.assertEqual(reader.reply(), 200)
+        watch.finish("200 clients paused by CLIENT PAUSE WRITE on one thread, then UNPAUSE")
+        harness.stop_cleanly(server)
+
     def test_maxclients_is_capped_by_the_fd_limit(self):
         def low_fd_limit():
             resource.setrlimit(resource.RLIMIT_NOFILE, (100, 100))

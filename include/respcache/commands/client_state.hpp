@@ -6,6 +6,8 @@
 
 #include "respcache/commands/transaction.hpp"
 #include "respcache/commands/watch_table.hpp"
+#include "respcache/core/client_registry.hpp"
+#include "respcache/core/monitor_feed.hpp"
 
 namespace respcache::commands {
 
@@ -15,6 +17,25 @@ struct ClientNames {
   std::string lib_name;
   std::string lib_version;
 };
+
+/// A client's MONITOR mailbox, taken out of the feed when the client goes.
+class MonitorSubscription {
+ public:
+  MonitorSubscription(core::MonitorFeed& feed, std::shared_ptr<core::ClientRecord> client)
+      : feed_(feed), mailbox_(feed.add(std::move(client))) {}
+  ~MonitorSubscription() { feed_.remove(*mailbox_); }
+  MonitorSubscription(const MonitorSubscription&) = delete;
+  MonitorSubscription& operator=(const MonitorSubscription&) = delete;
+  core::MonitorFeed::Mailbox& mailbox() { return *mailbox_; }
+
+ private:
+  core::MonitorFeed& feed_;
+  std::shared_ptr<core::MonitorFeed::Mailbox> mailbox_;
+};
+
+/// CLIENT REPLY: whether replies are sent. kSkipNext is set by CLIENT REPLY SKIP and becomes
+/// kSkip for the command after it, as Redis's CLIENT_REPLY_SKIP_NEXT.
+enum class ReplyMode : std::uint8_t { kOn, kOff, kSkipNext, kSkip };
 
 /// What the command layer remembers about one client connection. Kept small, since every
 /// idle connection holds one: the names are allocated only when a client sets one.
@@ -32,6 +53,14 @@ struct ClientState {
   std::unique_ptr<Transaction> transaction;
   /// Made by the first WATCH; unregisters itself when the client goes.
   std::unique_ptr<WatchedKeys> watched;
+  /// This client as CLIENT LIST, SLOWLOG and MONITOR see it. Service::open_client makes an
+  /// unregistered one when the caller (a unit test) brings none, so it is never null.
+  std::shared_ptr<core::ClientRecord> record;
+  ReplyMode reply_mode = ReplyMode::kOn;
+  /// CLIENT NO-TOUCH on: reads do not update keys' access stamps.
+  bool no_touch = false;
+  /// Set by MONITOR.
+  std::unique_ptr<MonitorSubscription> monitor;
 
   ClientNames& mutable_names() {
     if (!names) names = std::make_unique<ClientNames>();

@@ -1,5 +1,6 @@
 #pragma once
 
+#include <cstdint>
 #include <span>
 #include <string_view>
 
@@ -23,6 +24,11 @@ struct CommandContext {
   core::WorkerStats& stats;
   protocol::ReplyBuilder& reply;
   Service& service;
+  /// Set by dispatch_subcommand: the subcommand's flags (kAdmin keeps CLIENT KILL out of
+  /// MONITOR, as Redis keeps admin commands).
+  std::uint32_t subcommand_flags = 0;
+  /// Run by EXEC from its queue.
+  bool queued = false;
 
   /// The whole cache: budget, policy, statistics, ExclusiveAccess, every database.
   storage::Cache& cache() { return cache_ref; }

@@ -17,6 +17,10 @@ enum CommandFlag : std::uint32_t {
   kLoading = 1U << 4,
   kStale = 1U << 5,
   kNoAuth = 1U << 6,
+  kAdmin = 1U << 7,
+  kSkipMonitor = 1U << 8,
+  kSkipSlowlog = 1U << 9,
+  kNoScript = 1U << 10,
   /// respcache's own, not reported by COMMAND: runs at once inside MULTI instead of being
   /// queued (EXEC, DISCARD, MULTI, WATCH, QUIT, as Redis's processCommand lists them).
   kRunsInMulti = 1U << 16,

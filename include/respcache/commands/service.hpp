@@ -1,5 +1,7 @@
 #pragma once
 
+#include <chrono>
+#include <memory>
 #include <span>
 #include <string_view>
 
@@ -21,16 +23,30 @@ class Service {
   Service(core::ServerCore& core, storage::Cache& cache)
       : core_(core), cache_(cache), watch_table_(cache, core.buffer_bytes) {}
 
-  /// Starts the command layer's record of a new client: its id, and whether it must AUTH.
-  void open_client(ClientState& client);
+  /// Starts the command layer's record of a new client: its id (the record's, when the
+  /// connection brings one; otherwise a fresh id and an unregistered record), and whether it
+  /// must AUTH.
+  void open_client(ClientState& client, std::shared_ptr<core::ClientRecord> record = nullptr);
+
+  /// What execute() did with a command.
+  enum class Outcome {
+    kDone,       ///< it ran (or was refused or queued) and made its reply
+    kPostponed,  ///< CLIENT PAUSE holds it: no reply; run it again at paused_until() or on a
+                 ///< kWake
+  };
 
   /// Runs one parsed command for `client` and makes exactly one reply in `reply`. `args` are
   /// views into the caller's input buffer, valid for this call only; args[0] is the name.
   /// `stats` belong to the calling thread. Unknown commands, wrong arity and NOAUTH are
   /// answered here with Redis's texts; everything else is up to the command's handler.
   /// Inside MULTI, commands are queued (+QUEUED) and a refused one aborts the transaction.
-  void execute(ClientState& client, std::span<const std::string_view> args,
-               protocol::ReplyBuilder& reply, core::WorkerStats& stats);
+  /// With `may_postpone`, a command that CLIENT PAUSE holds is not run (kPostponed); callers
+  /// that cannot wait (HTTP) run it regardless.
+  Outcome execute(ClientState& client, std::span<const std::string_view> args,
+                  protocol::ReplyBuilder& reply, core::WorkerStats& stats,
+                  bool may_postpone = false);
+  /// When the pause that postponed a command ends, in core::ClientPause::now_ms.
+  std::int64_t paused_until() const { return core_.pause.end_ms(); }
 
   /// Runs one command of an EXEC: checked when it was queued, so straight to its handler.
   void execute_queued(ClientState& client, std::span<const std::string_view> args,
@@ -52,9 +68,12 @@ class Service {
 
  private:
   void run(const CommandSpec& spec, ClientState& client, std::span<const std::string_view> args,
-           protocol::ReplyBuilder& reply, core::WorkerStats& stats);
-  void queue(ClientState& client, std::span<const std::string_view> args,
+           protocol::ReplyBuilder& reply, core::WorkerStats& stats, bool queued = false);
+  void queue(ClientState& client, const CommandSpec& spec, std::span<const std::string_view> args,
              protocol::ReplyBuilder& reply);
+  bool must_wait(const ClientState& client, const CommandSpec& spec);
+  void after_command(const CommandSpec& spec, std::uint32_t subcommand_flags, ClientState& client,
+                     std::span<const std::string_view> args, std::chrono::nanoseconds elapsed);
 
   core::ServerCore& core_;
   storage::Cache& cache_;

@@ -51,6 +51,8 @@ struct Transaction {
   /// A command was refused while queueing (unknown, wrong arity, NOAUTH, too large): EXEC
   /// answers -EXECABORT and runs nothing, as Redis's CLIENT_DIRTY_EXEC.
   bool aborted = false;
+  /// A write command is queued: CLIENT PAUSE WRITE holds the EXEC, as Redis's mstate.cmd_flags.
+  bool has_write = false;
 
  private:
   std::atomic<std::int64_t>& meter_;

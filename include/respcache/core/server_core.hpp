@@ -8,8 +8,13 @@
 
 #include "respcache/config/config.hpp"
 #include "respcache/core/authentication.hpp"
+#include "respcache/core/client_pause.hpp"
+#include "respcache/core/client_registry.hpp"
 #include "respcache/core/coarse_clock.hpp"
+#include "respcache/core/error_stats.hpp"
+#include "respcache/core/monitor_feed.hpp"
 #include "respcache/core/settings.hpp"
+#include "respcache/core/slowlog.hpp"
 #include "respcache/core/statistics.hpp"
 
 namespace respcache::core {
@@ -30,16 +35,26 @@ struct ServerCore {
   CoarseClock clock;
   /// Bytes held by connection buffers (in use or pooled); part of the memory budget.
   std::atomic<std::int64_t> buffer_bytes{0};
+  ClientRegistry clients;
+  ClientPause pause;
+  Slowlog slowlog;
+  ErrorStats errors;
+  MonitorFeed monitors{buffer_bytes};
 
   std::uint64_t next_client_id() { return next_client_id_.fetch_add(1, std::memory_order_relaxed); }
   /// 40 random hex digits, as Redis's run_id.
   const std::string& run_id() const { return run_id_; }
   std::chrono::steady_clock::time_point started() const { return started_; }
+  /// Unix seconds at start-up: LASTSAVE's answer while there are no snapshots.
+  std::int64_t started_unix() const { return started_unix_; }
 
  private:
   std::atomic<std::uint64_t> next_client_id_{1};
   std::string run_id_;
   std::chrono::steady_clock::time_point started_ = std::chrono::steady_clock::now();
+  std::int64_t started_unix_ = std::chrono::duration_cast<std::chrono::seconds>(
+                                   std::chrono::system_clock::now().time_since_epoch())
+                                   .count();
 };
 
 }  // namespace respcache::core

@@ -36,8 +36,11 @@ struct alignas(64) WorkerStats {
   /// Indexed by the command's position in the command table.
   std::array<std::atomic<std::uint64_t>, kMaxCommands> command_calls{};
   std::array<std::atomic<std::uint64_t>, kMaxCommands> command_nanos{};
-  /// Time spent executing each command, bucketed by kLatencyBucketsUs.
-  std::array<std::atomic<std::uint64_t>, kLatencyBucketCount> latency_buckets{};
+  /// Time spent executing each command, bucketed by kLatencyBucketsUs, per command: one
+  /// counter per call, as one histogram for all commands would be, and INFO latencystats and
+  /// /metrics sum what they need.
+  std::array<std::array<std::atomic<std::uint64_t>, kLatencyBucketCount>, kMaxCommands>
+      command_latency{};
 };
 
 /// Everything CONFIG RESETSTAT resets, summed over threads.
@@ -49,7 +52,9 @@ struct Totals {
   std::uint64_t net_output_bytes = 0;
   std::array<std::uint64_t, kMaxCommands> command_calls{};
   std::array<std::uint64_t, kMaxCommands> command_nanos{};
+  /// command_latency summed over commands.
   std::array<std::uint64_t, kLatencyBucketCount> latency_buckets{};
+  std::array<std::array<std::uint64_t, kLatencyBucketCount>, kMaxCommands> command_latency{};
   std::uint64_t total_connections_received = 0;
   std::uint64_t rejected_connections = 0;
   /// Counted by storage, which never resets them; passed in by the caller (see totals()).

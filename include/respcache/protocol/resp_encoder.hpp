@@ -13,6 +13,12 @@ class RespEncoder final : public ReplyBuilder {
   explicit RespEncoder(ByteBuffer& out, int protocol = 2) : out_(out), resp3_(protocol == 3) {}
 
   void set_protocol(int protocol) { resp3_ = protocol == 3; }
+  /// Called with each error text as it is written (INFO errorstats); `context` is passed back.
+  using ErrorHook = void (*)(void* context, std::string_view text);
+  void set_error_hook(ErrorHook hook, void* context) {
+    error_hook_ = hook;
+    error_context_ = context;
+  }
 
   void simple(std::string_view text) override;
   void ok() override { out_.append("+OK\r\n", 5); }
@@ -44,6 +50,8 @@ class RespEncoder final : public ReplyBuilder {
 
   ByteBuffer& out_;
   bool resp3_;
+  ErrorHook error_hook_ = nullptr;
+  void* error_context_ = nullptr;
 };
 
 }  // namespace respcache::protocol

@@ -1,11 +1,13 @@
 #pragma once
 
 #include <asio/any_io_executor.hpp>
+#include <asio/steady_timer.hpp>
 #include <atomic>
 #include <cstdint>
 #include <memory>
 #include <mutex>
 
+#include "respcache/core/client_registry.hpp"
 #include "respcache/protocol/byte_buffer.hpp"
 #include "respcache/server/session.hpp"
 #include "respcache/server/transport.hpp"
@@ -38,6 +40,13 @@ class Worker;
 /// asio's per-thread recycling (measured: one allocation per ~800 requests with two threads).
 /// Every entry point must be called by a holder of a shared_ptr to the connection, on one of
 /// its worker's threads (it uses that thread's buffer pool).
+///
+/// Other threads reach a connection only through its core::ClientRecord's control (CLIENT
+/// KILL, the end of a CLIENT PAUSE, MONITOR output), which posts on_control to the executor.
+/// A command held by CLIENT PAUSE parks the connection on a timer instead of a thread: the
+/// chain's one pending step is then that timer, which a kWake cancels to resume at once. A
+/// kWake while waiting for input cancels that wait (the chain continues from its completion),
+/// so the one-step rule holds.
 class Connection final : public std::enable_shared_from_this<Connection>, private TransportUser {
  public:
   Connection(std::unique_ptr<Transport> transport, Worker& worker);
@@ -67,6 +76,11 @@ class Connection final : public std::enable_shared_from_this<Connection>, privat
   void release_idle_buffers();
   void touch();
   void close();
+  void register_client();
+  void on_control(core::ClientControl control);
+  void park();
+  /// CLIENT LIST's view of the buffers (plain relaxed stores, read by other threads).
+  void publish_buffers();
 
   std::mutex mutex_;  // see "Threads" above: held by every entry point and chain step
   std::unique_ptr<Transport> transport_;
@@ -79,6 +93,11 @@ class Connection final : public std::enable_shared_from_this<Connection>, privat
   bool waiting_for_read_ = false;
   bool shutting_down_ = false;
   bool closed_ = false;
+  bool wake_requested_ = false;  // a kWake cancelled the read wait: go on, do not close
+  bool parked_ = false;          // park_timer_ holds the chain (CLIENT PAUSE)
+  std::int64_t park_until_ms_ = 0;
+  std::unique_ptr<asio::steady_timer> park_timer_;  // made on the first pause only
+  std::shared_ptr<core::ClientRecord> record_;
   std::atomic<std::int64_t> last_interaction_ms_{0};
 };
 

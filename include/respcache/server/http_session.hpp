@@ -12,7 +12,7 @@ namespace respcache::server {
 /// and closes the connection.
 class HttpSession final : public Session {
  public:
-  explicit HttpSession(commands::Service& service);
+  HttpSession(commands::Service& service, std::shared_ptr<core::ClientRecord> record);
   ~HttpSession() override;
   HttpSession(const HttpSession&) = delete;
   HttpSession& operator=(const HttpSession&) = delete;

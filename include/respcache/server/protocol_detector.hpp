@@ -18,6 +18,7 @@ enum class Protocol { kUndecided, kResp, kHttp };
 Protocol detect_protocol(std::string_view first_bytes);
 
 /// The session for a decided protocol.
-std::unique_ptr<Session> make_session(Protocol protocol, commands::Service& service);
+std::unique_ptr<Session> make_session(Protocol protocol, commands::Service& service,
+                                      std::shared_ptr<core::ClientRecord> record);
 
 }  // namespace respcache::server

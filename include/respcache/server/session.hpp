@@ -1,6 +1,7 @@
 #pragma once
 
 #include <cstddef>
+#include <cstdint>
 #include <span>
 
 #include "respcache/core/statistics.hpp"
@@ -16,6 +17,9 @@ class Session {
   struct Result {
     std::size_t consumed = 0;  ///< bytes at the front of the input that are done with
     bool close = false;        ///< send what is in the output, then close
+    /// Non-zero: a command waits out a CLIENT PAUSE; call on_input again (with or without new
+    /// input) at this core::ClientPause::now_ms, or sooner after a ClientControl::kWake.
+    std::int64_t park_until_ms = 0;
   };
 
   virtual ~Session() = default;
@@ -29,6 +33,11 @@ class Session {
   /// returns close, so the replies before it are still sent.
   virtual Result on_input(std::span<char> input, protocol::ByteBuffer& out,
                           std::size_t output_limit, core::WorkerStats& stats) = 0;
+
+  /// Whether output may arrive that no request asked for (a MONITOR client's lines).
+  virtual bool pushes() const { return false; }
+  /// Appends that output; false if there was none.
+  virtual bool take_pushed(protocol::ByteBuffer& /*out*/) { return false; }
 };
 
 }  // namespace respcache::server

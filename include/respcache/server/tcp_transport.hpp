@@ -36,6 +36,10 @@ class TcpTransport final : public Transport {
   asio::ip::tcp::endpoint remote_endpoint(std::error_code& ec) const override {
     return socket_.remote_endpoint(ec);
   }
+  asio::ip::tcp::endpoint local_endpoint(std::error_code& ec) const override {
+    return socket_.local_endpoint(ec);
+  }
+  int descriptor() override { return socket_.is_open() ? socket_.native_handle() : -1; }
 
  private:
   asio::ip::tcp::socket socket_;

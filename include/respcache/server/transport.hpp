@@ -75,6 +75,10 @@ class Transport {
   /// The executor every completion runs on.
   virtual asio::any_io_executor executor() = 0;
   virtual asio::ip::tcp::endpoint remote_endpoint(std::error_code& ec) const = 0;
+  /// Our end of the stream (CLIENT LIST laddr).
+  virtual asio::ip::tcp::endpoint local_endpoint(std::error_code& ec) const = 0;
+  /// The descriptor (CLIENT LIST fd); -1 where there is none.
+  virtual int descriptor() = 0;
 };
 
 /// What a Transport's waits complete into: the Connection above it.

@@ -175,6 +175,21 @@ class Cache {
     HeldShardLocks held_;
   };
 
+  /// CLIENT NO-TOUCH: while one lives on a thread, that thread's reads leave the entries'
+  /// access stamps (LRU clock, LFU counter) as they were. A thread-local flag, read once per
+  /// read; callers make one only for clients that asked, so other reads pay that load alone.
+  class NoTouchScope {
+   public:
+    NoTouchScope();
+    ~NoTouchScope();
+    NoTouchScope(const NoTouchScope&) = delete;
+    NoTouchScope& operator=(const NoTouchScope&) = delete;
+    static bool active();
+
+   private:
+    bool previous_;
+  };
+
   explicit Cache(const CacheOptions& options);
   ~Cache();
   Cache(const Cache&) = delete;

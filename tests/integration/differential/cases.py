@@ -826,7 +826,7 @@ def _transaction_cases():
 
 # The string and bitmap commands beyond GET/SET have their own modules, which import the
 # helpers above (defined by now, so the circular import is safe).
-from differential import bitmap_cases, string_extra_cases  # noqa: E402
+from differential import bitmap_cases, introspection_cases, string_extra_cases  # noqa: E402
 from differential import database_cases, keyspace_cases  # noqa: E402
 
 GROUPS = [
@@ -856,6 +856,11 @@ GROUPS = [
     ("bitpos", bitmap_cases.bitpos_cases),
     ("bitop", bitmap_cases.bitop_cases),
     ("bitfield", bitmap_cases.bitfield_cases),
+    ("client", introspection_cases.client_cases),
+    ("slowlog", introspection_cases.slowlog_cases),
+    ("serverinfo", introspection_cases.server_info_cases),
+    ("config", introspection_cases.config_cases),
+    ("command", introspection_cases.command_cases),
     ("select", database_cases.select_cases),
     ("dbsize", database_cases.dbsize_cases),
     ("flushdb", database_cases.flushdb_cases),

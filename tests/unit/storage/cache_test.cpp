@@ -470,6 +470,33 @@ TEST(CacheEviction, RecentlyReadKeysSurvive) {
   EXPECT_LE(early_cold_left, kHot / 10);
 }
 
+// CLIENT NO-TOUCH: the same reads inside a NoTouchScope renew nothing, so the hot keys,
+// written first, go first.
+TEST(CacheEviction, ReadsUnderNoTouchDoNotRenewRecency) {
+  const std::size_t budget = 256 * 1024;
+  ManualClock clock;
+  CacheOptions options = eviction_options(budget, 4);
+  options.clock = &clock;
+  Cache cache(options);
+  constexpr std::size_t kHot = 100;
+  for (std::size_t i = 0; i < kHot; ++i) cache.set("hot:" + std::to_string(i), value_of(i, 100));
+
+  std::size_t keys = 0;
+  for (std::size_t written = 0; written < 4 * budget; ++keys) {
+    clock.advance(kLruClockResolutionMs);
+    cache.set(key_of(keys), value_of(keys, 100));
+    written += 100;
+    if (keys % 20 == 0) {
+      const Cache::NoTouchScope no_touch;
+      for (std::size_t i = 0; i < kHot; ++i) get(cache, "hot:" + std::to_string(i));
+    }
+  }
+  EXPECT_FALSE(Cache::NoTouchScope::active());
+  std::size_t hot_left = 0;
+  for (std::size_t i = 0; i < kHot; ++i) hot_left += cache.contains("hot:" + std::to_string(i));
+  EXPECT_LE(hot_left, kHot / 10);
+}
+
 TEST(CacheEviction, ExpiredEntriesGoFirst) {
   ManualClock clock;
   CacheOptions options = eviction_options(0, 4);
