@@ -216,8 +216,9 @@ TEST_F(CacheDatabaseTest, WritesCarryTheirValueEncoding) {
     return Mutation::store(current->value, 9'000'000).keeping_encoding();  // adds a TTL
   });
   EXPECT_EQ(encoding("k"), ValueEncoding::kRaw);
-  cache_.update("k", [](const EntryView* current) {
-    return Mutation::store(current->value, std::string(500, 'x'), 0).keeping_encoding();
+  const std::string tail(500, 'x');  // outlives the update: the mutation holds a view of it
+  cache_.update("k", [&](const EntryView* current) {
+    return Mutation::store(current->value, tail, 0).keeping_encoding();
   });
   EXPECT_EQ(encoding("k"), ValueEncoding::kRaw);  // a new, larger allocation
   std::string value;
