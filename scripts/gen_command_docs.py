@@ -25,7 +25,8 @@ OUT = os.path.join(ROOT, "src", "commands", "command_docs.inc")
 COMMANDS = """get set put mget mset getdel append strlen incr decr incrby decrby setnx getset
 msetnx incrbyfloat getrange substr setrange lcs setbit getbit bitcount bitpos bitop bitfield
 bitfield_ro setex psetex getex expire pexpire expireat pexpireat ttl pttl persist del unlink
-exists dbsize flushall flushdb select ping echo quit multi exec discard watch unwatch auth
+exists dbsize flushall flushdb move swapdb scan keys type randomkey rename renamenx copy touch
+expiretime pexpiretime object memory select ping echo quit multi exec discard watch unwatch auth
 hello client command config eval evalsha eval_ro evalsha_ro script info time role wait lastsave
 slowlog monitor""".split()
 SUBCOMMANDS = {
@@ -34,6 +35,8 @@ SUBCOMMANDS = {
     "config": "get set resetstat help".split(),
     "slowlog": "get len reset help".split(),
     "script": "debug exists flush help kill load".split(),
+    "object": "encoding freq idletime refcount help".split(),
+    "memory": "usage help".split(),
 }
 
 

@@ -81,6 +81,7 @@ int main(int argc, char** argv) {
 
   try {
     storage::CacheOptions options;
+    options.databases = config.databases;
     options.shard_count = config.shards;
     options.max_memory = config.max_memory;
     options.eviction_policy = config.max_memory_policy;

@@ -223,7 +223,7 @@ void bitfield(CommandContext& ctx, bool read_only_command) {
   const std::string_view key = ctx.args[1];
   if (!writes) {
     bool hit = false;
-    ctx.cache().read(key, [&](const EntryView& e) {
+    ctx.db().read(key, [&](const EntryView& e) {
       hit = true;
       ctx.reply.array(ops.size());
       for (const FieldOp& op : ops) reply_get(ctx, e.value, op);
@@ -250,7 +250,7 @@ void bitfield(CommandContext& ctx, bool read_only_command) {
   // for an OOM error, so the client sees one reply.
   const std::size_t reply_mark = ctx.reply.mark();
   std::string value;  // the rewritten value: the storage API stores whole views
-  const WriteStatus status = ctx.cache().update(key, [&](const EntryView* current) {
+  const WriteStatus status = ctx.db().update(key, [&](const EntryView* current) {
     value.assign(current != nullptr ? current->value : std::string_view{});
     if (value.size() < needed) value.resize(needed, '\0');
     ctx.reply.array(ops.size());
@@ -261,7 +261,8 @@ void bitfield(CommandContext& ctx, bool read_only_command) {
         write_field(ctx, value, op);
       }
     }
-    return Mutation::store(value, current != nullptr ? current->expire_at_ms : 0);
+    return Mutation::store(value, current != nullptr ? current->expire_at_ms : 0)
+        .encoded(storage::ValueEncoding::kRaw);
   });
   if (status != WriteStatus::kOk) {
     ctx.reply.rollback(reply_mark);

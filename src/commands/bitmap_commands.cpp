@@ -218,15 +218,18 @@ void cmd_setbit(CommandContext& ctx) {
 
   bool old_bit = false;
   std::string value;  // the rewritten value: the storage API stores whole views
-  const WriteStatus status = ctx.cache().update(key, [&](const EntryView* current) {
+  const WriteStatus status = ctx.db().update(key, [&](const EntryView* current) {
     const std::string_view old = current != nullptr ? current->value : std::string_view{};
     old_bit = bit_at(old, *offset);
     const bool grows = current == nullptr || old.size() < needed;
-    if (!grows && old_bit == (*on == 1)) return Mutation::keep();
+    // No bit changes: nothing is written or signalled, but Redis has made the string raw.
+    if (!grows && old_bit == (*on == 1))
+      return Mutation::keep().encoded(storage::ValueEncoding::kRaw);
     value.assign(old);
     if (value.size() < needed) value.resize(needed, '\0');
     set_bit_at(value.data(), *offset, *on == 1);
-    return Mutation::store(value, current != nullptr ? current->expire_at_ms : 0);
+    return Mutation::store(value, current != nullptr ? current->expire_at_ms : 0)
+        .encoded(storage::ValueEncoding::kRaw);
   });
   if (status != WriteStatus::kOk) {
     ctx.reply.error(replies::kOutOfMemory);
@@ -240,7 +243,7 @@ void cmd_getbit(CommandContext& ctx) {
   if (!offset) return;
   bool bit = false;
   const bool hit =
-      ctx.cache().read(ctx.args[1], [&](const EntryView& e) { bit = bit_at(e.value, *offset); });
+      ctx.db().read(ctx.args[1], [&](const EntryView& e) { bit = bit_at(e.value, *offset); });
   count_lookup(ctx, hit);
   ctx.reply.integer(bit ? 1 : 0);
 }
@@ -248,7 +251,7 @@ void cmd_getbit(CommandContext& ctx) {
 void cmd_bitcount(CommandContext& ctx) {
   // Redis looks the key up first: a missing key is 0 even with malformed arguments.
   const bool hit =
-      ctx.cache().read(ctx.args[1], [&](const EntryView& e) { bitcount_of(ctx, e.value); });
+      ctx.db().read(ctx.args[1], [&](const EntryView& e) { bitcount_of(ctx, e.value); });
   count_lookup(ctx, hit);
   if (!hit) ctx.reply.integer(0);
 }
@@ -264,8 +267,8 @@ void cmd_bitpos(CommandContext& ctx) {
     return;
   }
   // A missing key is an endless run of zeros, whatever the range arguments say.
-  const bool hit = ctx.cache().read(
-      ctx.args[1], [&](const EntryView& e) { bitpos_of(ctx, e.value, *bit == 1); });
+  const bool hit =
+      ctx.db().read(ctx.args[1], [&](const EntryView& e) { bitpos_of(ctx, e.value, *bit == 1); });
   count_lookup(ctx, hit);
   if (!hit) ctx.reply.integer(*bit == 1 ? -1 : 0);
 }
@@ -287,14 +290,15 @@ void cmd_bitop(CommandContext& ctx) {
   std::string result;
   for (std::size_t j = 3; j < ctx.argc(); ++j) {
     const bool first = j == 3;
-    const bool hit = ctx.cache().read(
+    const bool hit = ctx.db().read(
         ctx.args[j], [&](const EntryView& e) { fold_source(result, e.value, *op, first); });
     if (!hit) fold_source(result, {}, *op, first);
     count_lookup(ctx, hit);
   }
   // An empty result deletes the target, as in Redis; a stored one has no TTL.
-  const WriteStatus status = ctx.cache().update(target, [&](const EntryView*) {
-    return result.empty() ? Mutation::erase() : Mutation::store(result, 0);
+  const WriteStatus status = ctx.db().update(target, [&](const EntryView*) {
+    return result.empty() ? Mutation::erase()
+                          : Mutation::store(result, 0).encoded(storage::ValueEncoding::kRaw);
   });
   if (status != WriteStatus::kOk) {
     ctx.reply.error(replies::kOutOfMemory);

@@ -4,7 +4,9 @@
 
 #include <cctype>
 #include <climits>
+#include <cstddef>
 #include <string>
+#include <utility>
 
 #include "respcache/commands/command_table.hpp"
 #include "respcache/commands/replies.hpp"
@@ -44,64 +46,116 @@ bool iequals(std::string_view a, std::string_view b) {
   return true;
 }
 
-// Redis's stringmatchlen, for CONFIG GET patterns.
-bool glob_match(std::string_view pattern, std::string_view text, bool nocase) {
-  auto fold = [nocase](char c) {
-    return nocase ? static_cast<char>(std::tolower(static_cast<unsigned char>(c))) : c;
-  };
-  std::size_t p = 0;
-  std::size_t t = 0;
-  while (p < pattern.size()) {
-    switch (pattern[p]) {
+namespace {
+
+// Redis 7.0's stringmatchlen_impl, line for line in behaviour (KEYS, SCAN MATCH, CONFIG GET):
+// a '*' matches one or more remaining characters inside the loop and, once the text is used
+// up, trailing '*'s match nothing; an unclosed '[' takes the rest of the pattern as its set;
+// chars compare as signed, as in C. `skip_longer` is Redis's skipLongerMatches: once the rest
+// after a '*' matched nowhere, no earlier '*' can help, which bounds the work.
+bool match_impl(const char* pattern, std::ptrdiff_t pattern_len, const char* text,
+                std::ptrdiff_t text_len, bool nocase, bool& skip_longer) {
+  auto lower = [](int c) { return std::tolower(static_cast<unsigned char>(c)); };
+  // Reads past the pattern's end see '\0', as Redis's NUL-terminated sds does.
+  auto at = [&](std::ptrdiff_t i) { return i < pattern_len ? pattern[i] : '\0'; };
+  while (pattern_len > 0 && text_len > 0) {
+    switch (pattern[0]) {
       case '*':
-        while (p + 1 < pattern.size() && pattern[p + 1] == '*') ++p;
-        if (p + 1 == pattern.size()) return true;
-        for (std::size_t i = t; i <= text.size(); ++i) {
-          if (glob_match(pattern.substr(p + 1), text.substr(i), nocase)) return true;
+        while (pattern_len > 1 && pattern[1] == '*') {
+          ++pattern;
+          --pattern_len;
         }
+        if (pattern_len == 1) return true;
+        while (text_len > 0) {
+          if (match_impl(pattern + 1, pattern_len - 1, text, text_len, nocase, skip_longer)) {
+            return true;
+          }
+          if (skip_longer) return false;
+          ++text;
+          --text_len;
+        }
+        skip_longer = true;
         return false;
       case '?':
-        if (t == text.size()) return false;
-        ++t;
+        ++text;
+        --text_len;
         break;
       case '[': {
-        if (t == text.size()) return false;
-        ++p;
-        const bool negate = p < pattern.size() && pattern[p] == '^';
-        if (negate) ++p;
+        ++pattern;
+        --pattern_len;
+        const bool negate = pattern_len > 0 && pattern[0] == '^';
+        if (negate) {
+          ++pattern;
+          --pattern_len;
+        }
         bool matched = false;
-        while (p < pattern.size() && pattern[p] != ']') {
-          if (pattern[p] == '\\' && p + 1 < pattern.size()) {
-            ++p;
-            matched |= fold(pattern[p]) == fold(text[t]);
-          } else if (p + 2 < pattern.size() && pattern[p + 1] == '-') {
-            char lo = fold(pattern[p]);
-            char hi = fold(pattern[p + 2]);
-            if (lo > hi) std::swap(lo, hi);
-            const char c = fold(text[t]);
-            matched |= c >= lo && c <= hi;
-            p += 2;
-          } else {
-            matched |= fold(pattern[p]) == fold(text[t]);
+        while (true) {
+          if (pattern_len >= 2 && pattern[0] == '\\') {
+            ++pattern;
+            --pattern_len;
+            if (pattern[0] == text[0]) matched = true;
+          } else if (pattern_len > 0 && pattern[0] == ']') {
+            break;
+          } else if (pattern_len == 0) {
+            --pattern;
+            ++pattern_len;
+            break;
+          } else if (pattern_len >= 3 && pattern[1] == '-') {
+            int start = pattern[0];
+            int end = pattern[2];
+            int c = text[0];
+            if (start > end) std::swap(start, end);
+            if (nocase) {
+              start = lower(start);
+              end = lower(end);
+              c = lower(c);
+            }
+            pattern += 2;
+            pattern_len -= 2;
+            if (c >= start && c <= end) matched = true;
+          } else if (nocase ? lower(pattern[0]) == lower(text[0]) : pattern[0] == text[0]) {
+            matched = true;
           }
-          ++p;
+          ++pattern;
+          --pattern_len;
         }
         if (negate) matched = !matched;
         if (!matched) return false;
-        ++t;
+        ++text;
+        --text_len;
         break;
       }
       case '\\':
-        if (p + 1 < pattern.size()) ++p;
+        if (pattern_len >= 2) {
+          ++pattern;
+          --pattern_len;
+        }
         [[fallthrough]];
       default:
-        if (t == text.size() || fold(pattern[p]) != fold(text[t])) return false;
-        ++t;
+        if (nocase ? lower(pattern[0]) != lower(text[0]) : pattern[0] != text[0]) return false;
+        ++text;
+        --text_len;
         break;
     }
-    ++p;
+    ++pattern;
+    --pattern_len;
+    if (text_len == 0) {
+      while (at(0) == '*') {
+        ++pattern;
+        --pattern_len;
+      }
+      break;
+    }
   }
-  return t == text.size();
+  return pattern_len == 0 && text_len == 0;
+}
+
+}  // namespace
+
+bool glob_match(std::string_view pattern, std::string_view text, bool nocase) {
+  bool skip_longer = false;
+  return match_impl(pattern.data(), static_cast<std::ptrdiff_t>(pattern.size()), text.data(),
+                    static_cast<std::ptrdiff_t>(text.size()), nocase, skip_longer);
 }
 
 void dispatch_subcommand(CommandContext& ctx, std::span<const Subcommand> table) {

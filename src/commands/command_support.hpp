@@ -30,6 +30,13 @@ inline void count_lookup(CommandContext& ctx, bool hit) {
   core::bump(hit ? ctx.stats.keyspace_hits : ctx.stats.keyspace_misses);
 }
 
+/// Redis's getIntFromObjectOrReply: an int, or the reply `error` (when given) or Redis's own
+/// texts for a non-integer and for one outside int's range, and nullopt.
+std::optional<int> parse_int_argument(CommandContext& ctx, std::string_view arg,
+                                      std::string_view error = {});
+/// A database index as SELECT, MOVE and COPY take it: an int, then in range.
+std::optional<unsigned> parse_db_index(CommandContext& ctx, std::string_view arg);
+
 /// Case-insensitive ASCII comparison, for option names.
 bool iequals(std::string_view a, std::string_view b);
 

@@ -85,23 +85,25 @@ void expire_generic(CommandContext& ctx, std::int64_t base_ms, ExpireUnit unit,
 
   const std::int64_t now = ctx.cache().clock().now_ms();
   bool applied = false;
-  ctx.cache().update(ctx.args[1], [&](const EntryView* current) {
+  ctx.db().update(ctx.args[1], [&](const EntryView* current) {
     if (current == nullptr || !conditions_allow(conditions, current->expire_at_ms, when)) {
       return Mutation::keep();
     }
     applied = true;
     // A time already past deletes the key at once, as Redis does.
     if (when <= now) return Mutation::erase();
-    return Mutation::store(current->value, when);
+    return Mutation::store(current->value, when).keeping_encoding();
   });
   ctx.reply.integer(applied ? 1 : 0);
 }
 
-/// Redis's ttlGenericCommand: -2 for no key, -1 for no expiry, else the time left.
-void ttl_generic(CommandContext& ctx, bool milliseconds) {
+/// Redis's ttlGenericCommand: -2 for no key, -1 for no expiry, else the time left, or with
+/// `absolute` the expiry time itself (EXPIRETIME, PEXPIRETIME). Looked up without touching
+/// the key, as Redis's LOOKUP_NOTOUCH.
+void ttl_generic(CommandContext& ctx, bool milliseconds, bool absolute = false) {
   std::int64_t expire_at = 0;
   const bool hit =
-      ctx.cache().read(ctx.args[1], [&](const EntryView& e) { expire_at = e.expire_at_ms; });
+      ctx.db().peek(ctx.args[1], [&](const EntryView& e) { expire_at = e.expire_at_ms; });
   count_lookup(ctx, hit);
   if (!hit) {
     ctx.reply.integer(-2);
@@ -111,7 +113,7 @@ void ttl_generic(CommandContext& ctx, bool milliseconds) {
     ctx.reply.integer(-1);
     return;
   }
-  long long ttl = expire_at - ctx.cache().clock().now_ms();
+  long long ttl = absolute ? expire_at : expire_at - ctx.cache().clock().now_ms();
   if (ttl < 0) ttl = 0;
   ctx.reply.integer(milliseconds ? ttl : (ttl + 500) / 1000);
 }
@@ -126,6 +128,10 @@ void setex_generic(CommandContext& ctx, ExpireUnit unit, std::string_view comman
 }
 
 }  // namespace
+
+void cmd_expiretime(CommandContext& ctx) { ttl_generic(ctx, false, true); }
+
+void cmd_pexpiretime(CommandContext& ctx) { ttl_generic(ctx, true, true); }
 
 void cmd_expire(CommandContext& ctx) {
   expire_generic(ctx, ctx.cache().clock().now_ms(), ExpireUnit::kSeconds, "expire");
@@ -142,10 +148,10 @@ void cmd_pttl(CommandContext& ctx) { ttl_generic(ctx, true); }
 
 void cmd_persist(CommandContext& ctx) {
   bool removed = false;
-  ctx.cache().update(ctx.args[1], [&](const EntryView* current) {
+  ctx.db().update(ctx.args[1], [&](const EntryView* current) {
     if (current == nullptr || current->expire_at_ms == 0) return Mutation::keep();
     removed = true;
-    return Mutation::store(current->value, 0);
+    return Mutation::store(current->value, 0).keeping_encoding();
   });
   ctx.reply.integer(removed ? 1 : 0);
 }
@@ -158,7 +164,7 @@ void cmd_getex(CommandContext& ctx) {
   // expiry on an existing key gets its error and changes nothing.
   bool hit = false;
   std::int64_t expire_at = 0;
-  ctx.cache().update(ctx.args[1], [&](const EntryView* current) {
+  ctx.db().update(ctx.args[1], [&](const EntryView* current) {
     hit = current != nullptr;
     if (!hit) return Mutation::keep();
     if (opts.has_expire) {
@@ -171,8 +177,10 @@ void cmd_getex(CommandContext& ctx) {
         expire_at <= ctx.cache().clock().now_ms()) {
       return Mutation::erase();
     }
-    if (opts.has_expire) return Mutation::store(current->value, expire_at);
-    if (opts.persist && current->expire_at_ms != 0) return Mutation::store(current->value, 0);
+    if (opts.has_expire) return Mutation::store(current->value, expire_at).keeping_encoding();
+    if (opts.persist && current->expire_at_ms != 0) {
+      return Mutation::store(current->value, 0).keeping_encoding();
+    }
     return Mutation::keep();
   });
   count_lookup(ctx, hit);

@@ -61,13 +61,34 @@ void cmd_persist(CommandContext& ctx);
 void cmd_getex(CommandContext& ctx);
 void cmd_setex(CommandContext& ctx);
 void cmd_psetex(CommandContext& ctx);
+void cmd_expiretime(CommandContext& ctx);
+void cmd_pexpiretime(CommandContext& ctx);
 
 // keyspace_commands.cpp
 void cmd_del(CommandContext& ctx);
 void cmd_exists(CommandContext& ctx);
+void cmd_type(CommandContext& ctx);
+void cmd_touch(CommandContext& ctx);
+void cmd_randomkey(CommandContext& ctx);
+void cmd_rename(CommandContext& ctx);
+void cmd_renamenx(CommandContext& ctx);
+void cmd_copy(CommandContext& ctx);
+
+// database_commands.cpp
+void cmd_select(CommandContext& ctx);
 void cmd_dbsize(CommandContext& ctx);
 void cmd_flushall(CommandContext& ctx);
-void cmd_select(CommandContext& ctx);
+void cmd_flushdb(CommandContext& ctx);
+void cmd_move(CommandContext& ctx);
+void cmd_swapdb(CommandContext& ctx);
+
+// scan_commands.cpp
+void cmd_scan(CommandContext& ctx);
+void cmd_keys(CommandContext& ctx);
+
+// object_commands.cpp
+void cmd_object(CommandContext& ctx);
+void cmd_memory(CommandContext& ctx);
 
 // connection_commands.cpp
 void cmd_ping(CommandContext& ctx);

@@ -175,11 +175,15 @@ void errorstats_section(CommandContext& ctx, Out& out) {
   for (const auto& [code, count] : codes) line(out, "errorstat_{}:count={}", code, count);
 }
 
+// One line per database that holds keys, as Redis; avg_ttl is an estimate, as Redis's.
 void keyspace_section(CommandContext& ctx, Out& out) {
-  const storage::CacheStats stats = ctx.cache().stats();
   line(out, "# Keyspace");
-  if (stats.keys > 0) {
-    line(out, "db0:keys={},expires={},avg_ttl=0", stats.keys, stats.keys_with_expiry);
+  const storage::Cache& cache = ctx.cache();
+  for (unsigned db = 0; db < cache.databases(); ++db) {
+    const std::size_t keys = cache.db_size(db);
+    if (keys == 0) continue;
+    line(out, "db{}:keys={},expires={},avg_ttl={}", db, keys, cache.db_keys_with_expiry(db),
+         cache.db_avg_ttl(db));
   }
 }
 

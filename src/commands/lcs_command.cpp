@@ -62,7 +62,7 @@ bool parse_options(CommandContext& ctx, LcsOptions& opts) {
 
 std::string copy_value(CommandContext& ctx, std::string_view key) {
   std::string value;
-  const bool hit = ctx.cache().read(key, [&](const EntryView& e) { value.assign(e.value); });
+  const bool hit = ctx.db().read(key, [&](const EntryView& e) { value.assign(e.value); });
   count_lookup(ctx, hit);
   return value;
 }

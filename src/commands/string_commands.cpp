@@ -33,7 +33,7 @@ void increment(CommandContext& ctx, long long delta) {
   std::string_view error;
   long long result = 0;
   char digits[protocol::kMaxInt64Digits];
-  const WriteStatus status = ctx.cache().update(key, [&](const EntryView* current) {
+  const WriteStatus status = ctx.db().update(key, [&](const EntryView* current) {
     long long value = 0;
     if (current != nullptr) {
       const auto parsed = protocol::parse_int64(current->value);
@@ -88,8 +88,7 @@ bool pairs_fit(CommandContext& ctx, std::string_view command) {
 
 void cmd_get(CommandContext& ctx) {
   // The value is copied into the reply while the shard's shared lock is held.
-  const bool hit =
-      ctx.cache().read(ctx.args[1], [&](const EntryView& e) { ctx.reply.bulk(e.value); });
+  const bool hit = ctx.db().read(ctx.args[1], [&](const EntryView& e) { ctx.reply.bulk(e.value); });
   if (!hit) ctx.reply.null();
   count_lookup(ctx, hit);
 }
@@ -101,7 +100,7 @@ void cmd_put(CommandContext& ctx) {
       !entry_fits(ctx, key, value.size())) {
     return;
   }
-  reply_write(ctx, ctx.cache().set(key, value));
+  reply_write(ctx, ctx.db().set(key, value));
 }
 
 void cmd_set(CommandContext& ctx) {
@@ -114,7 +113,7 @@ void cmd_mget(CommandContext& ctx) {
   ctx.reply.array(ctx.argc() - 1);
   for (std::size_t i = 1; i < ctx.argc(); ++i) {
     const bool hit =
-        ctx.cache().read(ctx.args[i], [&](const EntryView& e) { ctx.reply.bulk(e.value); });
+        ctx.db().read(ctx.args[i], [&](const EntryView& e) { ctx.reply.bulk(e.value); });
     if (!hit) ctx.reply.null();
     count_lookup(ctx, hit);
   }
@@ -124,7 +123,7 @@ void cmd_mset(CommandContext& ctx) {
   if (!pairs_fit(ctx, "mset")) return;
   WriteStatus status = WriteStatus::kOk;
   for (std::size_t i = 1; i < ctx.argc(); i += 2) {
-    if (ctx.cache().set(ctx.args[i], ctx.args[i + 1]) != WriteStatus::kOk) {
+    if (ctx.db().set(ctx.args[i], ctx.args[i + 1]) != WriteStatus::kOk) {
       status = WriteStatus::kTooLarge;
     }
   }
@@ -139,7 +138,7 @@ void cmd_setnx(CommandContext& ctx) {
     return;
   }
   bool stored = false;
-  const WriteStatus status = ctx.cache().update(key, [&](const EntryView* current) {
+  const WriteStatus status = ctx.db().update(key, [&](const EntryView* current) {
     if (current != nullptr) return Mutation::keep();
     stored = true;
     return Mutation::store(value, 0);
@@ -165,13 +164,13 @@ void cmd_msetnx(CommandContext& ctx) {
   // write, so no other client can create a key in between (as EXEC does).
   const storage::Cache::ExclusiveAccess exclusive(ctx.cache());
   for (std::size_t i = 1; i < ctx.argc(); i += 2) {
-    if (ctx.cache().contains(ctx.args[i])) {
+    if (ctx.db().contains(ctx.args[i])) {
       ctx.reply.integer(0);
       return;
     }
   }
   for (std::size_t i = 1; i < ctx.argc(); i += 2) {
-    if (ctx.cache().set(ctx.args[i], ctx.args[i + 1]) != WriteStatus::kOk) {
+    if (ctx.db().set(ctx.args[i], ctx.args[i + 1]) != WriteStatus::kOk) {
       ctx.reply.error(replies::kOutOfMemory);
       return;
     }
@@ -181,7 +180,7 @@ void cmd_msetnx(CommandContext& ctx) {
 
 void cmd_getdel(CommandContext& ctx) {
   bool hit = false;
-  ctx.cache().update(ctx.args[1], [&](const EntryView* current) {
+  ctx.db().update(ctx.args[1], [&](const EntryView* current) {
     hit = current != nullptr;
     if (!hit) return Mutation::keep();
     ctx.reply.bulk(current->value);
@@ -197,14 +196,16 @@ void cmd_append(CommandContext& ctx) {
   if (!key_fits(ctx, key)) return;
   bool too_large = false;
   std::size_t new_length = 0;
-  const WriteStatus status = ctx.cache().update(key, [&](const EntryView* current) {
+  const WriteStatus status = ctx.db().update(key, [&](const EntryView* current) {
     new_length = (current != nullptr ? current->value.size() : 0) + suffix.size();
     if (new_length > ctx.config().max_value_size) {
       too_large = true;
       return Mutation::keep();
     }
     // The stored value is the old one followed by the suffix; no temporary string is built.
+    // As Redis: appending makes a raw string; a new key is stored as SET would store it.
     return current != nullptr ? Mutation::store(current->value, suffix, current->expire_at_ms)
+                                    .encoded(storage::ValueEncoding::kRaw)
                               : Mutation::store(suffix, 0);
   });
   if (too_large) {
@@ -218,8 +219,7 @@ void cmd_append(CommandContext& ctx) {
 
 void cmd_strlen(CommandContext& ctx) {
   std::size_t length = 0;
-  const bool hit =
-      ctx.cache().read(ctx.args[1], [&](const EntryView& e) { length = e.value.size(); });
+  const bool hit = ctx.db().read(ctx.args[1], [&](const EntryView& e) { length = e.value.size(); });
   count_lookup(ctx, hit);
   ctx.reply.integer(static_cast<long long>(length));
 }
@@ -254,7 +254,7 @@ void cmd_incrbyfloat(CommandContext& ctx) {
   std::string_view error;
   char text[kMaxLongDoubleChars];
   std::size_t len = 0;
-  const WriteStatus status = ctx.cache().update(key, [&](const EntryView* current) {
+  const WriteStatus status = ctx.db().update(key, [&](const EntryView* current) {
     long double value = 0;
     if (current != nullptr) {
       const auto parsed = parse_long_double(current->value);
@@ -270,7 +270,8 @@ void cmd_incrbyfloat(CommandContext& ctx) {
       return Mutation::keep();
     }
     len = format_long_double(value, text);
-    return Mutation::store({text, len}, current != nullptr ? current->expire_at_ms : 0);
+    return Mutation::store({text, len}, current != nullptr ? current->expire_at_ms : 0)
+        .encoded(storage::ValueEncoding::kString);
   });
   if (!error.empty()) {
     ctx.reply.error(error);

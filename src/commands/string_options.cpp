@@ -74,7 +74,7 @@ void set_generic(CommandContext& ctx, std::string_view key, std::string_view val
   const std::size_t reply_mark = ctx.reply.mark();
   bool aborted = false;
   bool hit = false;
-  const WriteStatus status = ctx.cache().update(key, [&](const EntryView* current) {
+  const WriteStatus status = ctx.db().update(key, [&](const EntryView* current) {
     hit = current != nullptr;
     if (opts.get) {
       if (hit) {

@@ -38,7 +38,7 @@ void cmd_getrange(CommandContext& ctx) {
     ctx.reply.error(replies::kNotInteger);
     return;
   }
-  const bool hit = ctx.cache().read(
+  const bool hit = ctx.db().read(
       ctx.args[1], [&](const EntryView& e) { ctx.reply.bulk(byte_range(e.value, *start, *end)); });
   if (!hit) ctx.reply.bulk({});
   count_lookup(ctx, hit);
@@ -64,7 +64,7 @@ void cmd_setrange(CommandContext& ctx) {
   Refusal refusal = Refusal::kNone;
   std::size_t length = 0;
   std::string value;  // the rewritten value: the storage API stores whole views
-  const WriteStatus status = ctx.cache().update(key, [&](const EntryView* current) {
+  const WriteStatus status = ctx.db().update(key, [&](const EntryView* current) {
     const std::string_view old = current != nullptr ? current->value : std::string_view{};
     length = old.size();
     // Writing nothing changes nothing, whatever the offset: Redis replies the length at once.
@@ -83,7 +83,8 @@ void cmd_setrange(CommandContext& ctx) {
     if (value.size() < new_end) value.resize(new_end, '\0');
     value.replace(at, patch.size(), patch);
     length = value.size();
-    return Mutation::store(value, current != nullptr ? current->expire_at_ms : 0);
+    return Mutation::store(value, current != nullptr ? current->expire_at_ms : 0)
+        .encoded(storage::ValueEncoding::kRaw);
   });
   if (refusal == Refusal::kProtoLimit) {
     ctx.reply.error(replies::kStringTooLong);

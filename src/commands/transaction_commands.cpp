@@ -38,7 +38,7 @@ bool watch_broken(CommandContext& ctx) {
   if (watched == nullptr || watched->empty()) return false;
   if (watched->dirty()) return true;
   for (const WatchedKeys::Key& key : watched->keys()) {
-    if (key.existed && !ctx.cache().contains(key.name)) return true;
+    if (key.existed && !ctx.cache().contains(key.db, key.name)) return true;
   }
   return false;
 }
@@ -94,14 +94,14 @@ void cmd_watch(CommandContext& ctx) {
   }
   for (std::size_t i = 1; i < ctx.argc(); ++i) {
     WatchedKeys::Key* key = nullptr;
-    switch (ctx.service.watch_table().watch(*ctx.client.watched, ctx.args[i], &key)) {
+    switch (ctx.service.watch_table().watch(*ctx.client.watched, ctx.client.db, ctx.args[i], &key)) {
       case WatchTable::WatchResult::kFull:
         return ctx.reply.error(replies::kTooManyWatchedKeys);
       case WatchTable::WatchResult::kAlreadyWatched:
         break;
       case WatchTable::WatchResult::kAdded:
         // Looked at once registered, so a change in between is reported, not missed.
-        key->existed = ctx.cache().contains(ctx.args[i]);
+        key->existed = ctx.db().contains(ctx.args[i]);
         break;
     }
   }

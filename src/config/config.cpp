@@ -12,6 +12,7 @@
 #include <utility>
 
 #include "respcache/config/system_resources.hpp"
+#include "respcache/storage/entry.hpp"
 
 namespace respcache::config {
 namespace {
@@ -188,6 +189,10 @@ CommandLine parse_command_line(int argc, char** argv, const SystemResources& sys
         return (n != 0 && (n & (n - 1)) == 0 && n <= 65536) ? ""
                                                             : "must be a power of two up to 65536";
       });
+  app.add_option("--databases", config.databases,
+                 "Number of databases, SELECT 0 to N-1 (as Redis's `databases`)")
+      ->capture_default_str()
+      ->check(CLI::Range(std::size_t{1}, storage::Entry::kMaxDatabases));
   app.add_option("--maxmemory", max_memory,
                  "Data budget: bytes (k/m/g = 1000^n, kb/mb/gb = 1024^n) or a percentage of the "
                  "memory limit, like 60% (default: " +
@@ -273,7 +278,17 @@ CommandLine parse_command_line(int argc, char** argv, const SystemResources& sys
 
   config.max_memory_policy = *storage::parse_eviction_policy(max_memory_policy);
   config.max_key_size = *parse_memory_size(max_key_size);
+  if (config.max_key_size > storage::Entry::kMaxKeyLen) {
+    std::fprintf(stderr, "--max-key-size: at most %zu bytes (16 MiB - 1)\n",
+                 storage::Entry::kMaxKeyLen);
+    return {std::nullopt, 2};
+  }
   config.max_value_size = *parse_memory_size(max_value_size);
+  if (config.max_value_size > storage::Entry::kMaxValueLen) {
+    std::fprintf(stderr, "--max-value-size: at most %zu bytes (1 GiB - 1)\n",
+                 storage::Entry::kMaxValueLen);
+    return {std::nullopt, 2};
+  }
   config.lua_heap_limit = std::max<std::size_t>(*parse_memory_size(lua_heap_limit), 1U << 20);
   config.proto_max_bulk_len = *parse_memory_size(proto_max_bulk_len);
   config.max_inline_len = std::max<std::size_t>(*parse_memory_size(max_inline_len), 16);

@@ -1,7 +1,9 @@
 #include "respcache/storage/cache.hpp"
 
 #include <random>
+#include <shared_mutex>
 #include <stdexcept>
+#include <utility>
 
 #include "respcache/storage/shard.hpp"
 
@@ -20,11 +22,19 @@ Cache::Cache(const CacheOptions& options)
       shard_mask_(options.shard_count - 1),
       clock_(options.clock != nullptr ? options.clock : &SystemClock::instance()),
       eviction_policy_(options.eviction_policy),
-      max_memory_(options.max_memory) {
+      max_memory_(options.max_memory),
+      databases_(options.databases) {
   if (shard_count_ == 0 || (shard_count_ & shard_mask_) != 0) {
     throw std::invalid_argument("shard count must be a power of two");
   }
   if (shard_count_ > kMaxShards) throw std::invalid_argument("shard count must be at most 65536");
+  if (databases_ == 0 || databases_ > Entry::kMaxDatabases) {
+    throw std::invalid_argument("databases must be between 1 and 128");
+  }
+  for (std::size_t i = 0; i < Entry::kMaxDatabases; ++i) {
+    physical_[i].store(static_cast<std::uint8_t>(i), std::memory_order_relaxed);
+    logical_[i].store(static_cast<std::uint8_t>(i), std::memory_order_relaxed);
+  }
   std::random_device random;
   hasher_.seed = options.hash_seed != 0 ? options.hash_seed
                                         : (static_cast<std::uint64_t>(random()) << 32) ^ random();
@@ -32,7 +42,7 @@ Cache::Cache(const CacheOptions& options)
   const std::size_t per_shard = options.initial_capacity / shard_count_;
   for (std::size_t i = 0; i < shard_count_; ++i) {
     shards_[i].init(this, hasher_, per_shard, options.eviction_samples,
-                    hasher_.seed + i * 0x9E3779B97F4A7C15ULL);
+                    hasher_.seed + i * 0x9E3779B97F4A7C15ULL, databases_);
   }
 }
 
@@ -47,39 +57,98 @@ Cache::Hashed Cache::locate(std::string_view key) const {
   return {hash, shards_[(hash >> 40) & shard_mask_]};
 }
 
-bool Cache::read(std::string_view key, ReadFn fn) {
+bool Cache::read(unsigned db, std::string_view key, ReadFn fn) {
   const Hashed h = locate(key);
-  return h.shard.read(h.full, key, clock_->now_ms(), fn);
+  return h.shard.read(h.full, db, key, clock_->now_ms(), fn);
 }
 
-bool Cache::contains(std::string_view key) {
+bool Cache::peek(unsigned db, std::string_view key, ReadFn fn) {
   const Hashed h = locate(key);
-  return h.shard.contains(h.full, key, clock_->now_ms());
+  return h.shard.read(h.full, db, key, clock_->now_ms(), fn, false);
 }
 
-WriteStatus Cache::update(std::string_view key, UpdateFn fn) {
+bool Cache::contains(unsigned db, std::string_view key) {
+  const Hashed h = locate(key);
+  return h.shard.contains(h.full, db, key, clock_->now_ms());
+}
+
+WriteStatus Cache::update(unsigned db, std::string_view key, UpdateFn fn) {
   const Hashed h = locate(key);
   bool over_budget = false;
-  const WriteStatus status = h.shard.update(h.full, key, clock_->now_ms(), fn, over_budget);
-  if (over_budget) evict_across_shards(static_cast<std::size_t>(&h.shard - shards_.get()));
+  const WriteStatus status = h.shard.update(h.full, db, key, clock_->now_ms(), fn, over_budget);
+  if (!over_budget) return status;
+  // Inside PairAccess another shard's lock may not be taken now (see HeldShardLocks).
+  if (HeldShardLocks* held = t_held_locks; held != nullptr && held->all != this) {
+    held->eviction_pending = true;
+  } else {
+    evict_across_shards(static_cast<std::size_t>(&h.shard - shards_.get()));
+  }
   return status;
 }
 
-WriteStatus Cache::set(std::string_view key, std::string_view value, std::int64_t expire_at_ms) {
-  return update(key, [&](const EntryView*) { return Mutation::store(value, expire_at_ms); });
+WriteStatus Cache::set(unsigned db, std::string_view key, std::string_view value,
+                       std::int64_t expire_at_ms) {
+  return update(db, key, [&](const EntryView*) { return Mutation::store(value, expire_at_ms); });
 }
 
-bool Cache::erase(std::string_view key) {
+bool Cache::erase(unsigned db, std::string_view key) {
   bool erased = false;
-  update(key, [&](const EntryView* current) {
+  update(db, key, [&](const EntryView* current) {
     erased = current != nullptr;
     return erased ? Mutation::erase() : Mutation::keep();
   });
   return erased;
 }
 
+MoveStatus Cache::move(unsigned from, unsigned to, std::string_view key) {
+  const Hashed h = locate(key);
+  return h.shard.move(h.full, from, to, key, clock_->now_ms());
+}
+
+// A random shard first, then the following ones until one holds a key of `db`: uniform
+// enough while keys spread evenly over the shards, which the hash sees to.
+bool Cache::random_key(unsigned db, std::string& out) {
+  thread_local std::minstd_rand rng{std::random_device{}()};
+  const std::int64_t now = clock_->now_ms();
+  const std::size_t start = rng() & shard_mask_;
+  for (std::size_t i = 0; i < shard_count_; ++i) {
+    if (shards_[(start + i) & shard_mask_].random_key(db, now, out)) return true;
+  }
+  return false;
+}
+
+void Cache::clear_db(unsigned db) {
+  for (std::size_t i = 0; i < shard_count_; ++i) shards_[i].clear_db(db);
+  avg_ttl_[physical_db(db)].store(0, std::memory_order_relaxed);
+}
+
+void Cache::swap_databases(unsigned a, unsigned b) {
+  const ExclusiveAccess exclusive(*this);
+  const std::uint8_t pa = physical_[a].load(std::memory_order_relaxed);
+  const std::uint8_t pb = physical_[b].load(std::memory_order_relaxed);
+  physical_[a].store(pb, std::memory_order_relaxed);
+  physical_[b].store(pa, std::memory_order_relaxed);
+  logical_[pb].store(static_cast<std::uint8_t>(a), std::memory_order_relaxed);
+  logical_[pa].store(static_cast<std::uint8_t>(b), std::memory_order_relaxed);
+}
+
+std::size_t Cache::db_size(unsigned db) const {
+  const unsigned physical = physical_db(db);
+  std::size_t total = 0;
+  for (std::size_t i = 0; i < shard_count_; ++i) total += shards_[i].db_size(physical);
+  return total;
+}
+
+std::size_t Cache::db_keys_with_expiry(unsigned db) const {
+  const unsigned physical = physical_db(db);
+  std::size_t total = 0;
+  for (std::size_t i = 0; i < shard_count_; ++i) total += shards_[i].db_keys_with_expiry(physical);
+  return total;
+}
+
 void Cache::clear() {
   for (std::size_t i = 0; i < shard_count_; ++i) shards_[i].clear();
+  for (auto& avg : avg_ttl_) avg.store(0, std::memory_order_relaxed);
 }
 
 // Redis's adaptive active expiry: sample a shard, and sample it again at once while more
@@ -89,50 +158,74 @@ std::size_t Cache::expire_some(std::size_t max_checks) {
   constexpr std::size_t kMaxRoundsPerShard = 16;
   std::size_t removed = 0;
   const std::int64_t now = clock_->now_ms();
+  TtlSamples ttls;
   for (std::size_t i = 0; i < shard_count_; ++i) {
     for (std::size_t round = 0; round < kMaxRoundsPerShard; ++round) {
-      const std::size_t found = shards_[i].expire_some(now, max_checks);
+      const std::size_t found = shards_[i].expire_some(now, max_checks, &ttls);
       removed += found;
       if (found * 4 <= max_checks) break;
     }
   }
+  update_avg_ttl(ttls);
   return removed;
 }
 
-std::uint64_t Cache::scan(std::uint64_t cursor, std::size_t count, VisitFn fn) {
+// Redis's activeExpireCycle estimate: each sweep's mean over the sampled TTLs weighs 1/50
+// against the running value (the first sweep sets it), and a database with no TTL left reads
+// 0. Kept per physical database, so SWAPDB carries it along as Redis swaps avg_ttl.
+void Cache::update_avg_ttl(const TtlSamples& ttls) {
+  for (std::size_t physical = 0; physical < databases_; ++physical) {
+    std::atomic<std::int64_t>& avg = avg_ttl_[physical];
+    std::size_t expiring = 0;
+    for (std::size_t i = 0; i < shard_count_; ++i) {
+      expiring += shards_[i].db_keys_with_expiry(static_cast<unsigned>(physical));
+    }
+    if (expiring == 0) {
+      avg.store(0, std::memory_order_relaxed);
+      continue;
+    }
+    if (ttls.count[physical] == 0) continue;
+    const std::int64_t sample = ttls.sum_ms[physical] / ttls.count[physical];
+    const std::int64_t old = avg.load(std::memory_order_relaxed);
+    avg.store(old == 0 ? sample : old / 50 * 49 + sample / 50, std::memory_order_relaxed);
+  }
+}
+
+std::uint64_t Cache::scan(unsigned db, std::uint64_t cursor, std::size_t count, VisitFn fn) {
   ScanBudget budget{count};
-  return scan(cursor, budget, fn);
+  return scan(db, cursor, budget, fn);
 }
 
 // Shards in turn, one lock at a time; a step that ends inside a shard (its budget spent, or
 // nearly) ends the call there. A spent budget counts as one entry or byte, so every call
 // moves on and 0 always means done.
-std::uint64_t Cache::scan(std::uint64_t cursor, ScanBudget& budget, VisitFn fn) {
+std::uint64_t Cache::scan(unsigned db, std::uint64_t cursor, ScanBudget& budget, VisitFn fn) {
   if (budget.entries == 0) budget.entries = 1;
   if (budget.bytes == 0) budget.bytes = 1;
   ScanCursor at = ScanCursor::decode(cursor);
   const std::int64_t now = clock_->now_ms();
   while (at.shard < shard_count_) {
     if (budget.spent()) return at.encode();
-    at.position = shards_[at.shard].scan(at.position, budget, now, fn);
+    at.position = shards_[at.shard].scan(db, at.position, budget, now, fn);
     if (at.position < ScanCursor::kPositionEnd) return at.encode();
     at = {at.shard + 1, 0};
   }
   return 0;
 }
 
-void Cache::for_each_chunked(ScanBudget chunk, VisitFn fn, FunctionRef<void()> chunk_done) {
+void Cache::for_each_chunked(unsigned db, ScanBudget chunk, VisitFn fn,
+                             FunctionRef<void()> chunk_done) {
   std::uint64_t cursor = 0;
   do {
     ScanBudget budget = chunk;
     budget.visited = 0;
-    cursor = scan(cursor, budget, fn);
+    cursor = scan(db, cursor, budget, fn);
     chunk_done();
   } while (cursor != 0);
 }
 
-void Cache::for_each(VisitFn fn) {
-  for_each_chunked(ScanBudget{kForEachChunk}, fn, [] {});
+void Cache::for_each(unsigned db, VisitFn fn) {
+  for_each_chunked(db, ScanBudget{kForEachChunk}, fn, [] {});
 }
 
 void Cache::set_max_memory(std::size_t bytes) {
@@ -200,24 +293,58 @@ CacheStats Cache::stats() const {
   return s;
 }
 
-Cache::ExclusiveAccess::ExclusiveAccess(Cache& cache)
-    : cache_(t_exclusive_cache == &cache ? nullptr : &cache) {
-  if (cache_ == nullptr) return;
+Cache::ExclusiveAccess::ExclusiveAccess(Cache& cache) : cache_(nullptr) {
+  if (t_held_locks != nullptr && t_held_locks->all == &cache) return;  // nested
   std::size_t locked = 0;
   try {
-    for (; locked < cache_->shard_count_; ++locked)
-      lock_shard<true>(cache_->shards_[locked].mutex_);
+    for (; locked < cache.shard_count_; ++locked) lock_shard<true>(cache.shards_[locked].mutex_);
   } catch (const CacheBusy&) {
-    while (locked-- > 0) cache_->shards_[locked].mutex_.unlock();
+    while (locked-- > 0) cache.shards_[locked].mutex_.unlock();
     throw;
   }
-  t_exclusive_cache = cache_;
+  cache_ = &cache;
+  held_.all = cache_;
+  t_held_locks = &held_;
 }
 
 Cache::ExclusiveAccess::~ExclusiveAccess() {
   if (cache_ == nullptr) return;
-  t_exclusive_cache = nullptr;
+  t_held_locks = nullptr;
   for (std::size_t i = cache_->shard_count_; i-- > 0;) cache_->shards_[i].mutex_.unlock();
+}
+
+Cache::PairAccess::PairAccess(Cache& cache, std::string_view a, std::string_view b)
+    : cache_(nullptr) {
+  // Inside ExclusiveAccess everything is held already.
+  if (t_held_locks != nullptr && t_held_locks->all == &cache) return;
+  cache_ = &cache;
+  ShardMutex* first = &cache.locate(a).shard.mutex_;
+  ShardMutex* second = &cache.locate(b).shard.mutex_;
+  // Shards are locked in index order everywhere (ExclusiveAccess too), so no two threads
+  // ever wait for each other's.
+  if (second < first) std::swap(first, second);
+  lock_shard<true>(*first);
+  if (second != first) {
+    try {
+      lock_shard<true>(*second);
+    } catch (const CacheBusy&) {
+      first->unlock();
+      cache_ = nullptr;
+      throw;
+    }
+  }
+  held_.some[0] = first;
+  held_.some[1] = second != first ? second : nullptr;
+  t_held_locks = &held_;
+}
+
+Cache::PairAccess::~PairAccess() {
+  if (cache_ == nullptr) return;
+  t_held_locks = nullptr;
+  for (const ShardMutex* mutex : {held_.some[1], held_.some[0]}) {
+    if (mutex != nullptr) const_cast<ShardMutex*>(mutex)->unlock();
+  }
+  if (held_.eviction_pending) cache_->enforce_budget();
 }
 
 }  // namespace respcache::storage

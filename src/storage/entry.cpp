@@ -4,24 +4,23 @@
 
 #include <cstdlib>
 #include <cstring>
-#include <limits>
 #include <new>
 
 namespace respcache::storage {
 
-Entry* Entry::create(std::string_view key, std::string_view first, std::string_view second,
-                     std::int64_t expire_at_ms, std::uint32_t access_stamp) {
+Entry* Entry::create(unsigned db, std::string_view key, std::string_view first,
+                     std::string_view second, std::int64_t expire_at_ms, std::uint32_t access_stamp,
+                     ValueEncoding encoding) {
   const std::size_t value_len = first.size() + second.size();
-  if (key.size() > kMaxKeyLen || value_len > std::numeric_limits<std::uint32_t>::max()) {
+  if (key.size() > kMaxKeyLen || db >= kMaxDatabases || value_len > kMaxValueLen) {
     return nullptr;
   }
   const bool expires = expire_at_ms != 0;
   void* memory = std::malloc(bytes_for(key.size(), value_len, expires));
   if (memory == nullptr) return nullptr;
-  auto* entry =
-      new (memory) Entry{{access_stamp},
-                         static_cast<std::uint32_t>(value_len),
-                         static_cast<std::uint32_t>(key.size()) | (expires ? kHasExpiry : 0U)};
+  auto* entry = new (memory) Entry{{access_stamp},
+                                   pack_value(value_len, encoding),
+                                   identity(db, key.size()) | (expires ? kHasExpiry : 0U)};
   if (expires) std::memcpy(entry->raw(), &expire_at_ms, sizeof expire_at_ms);
   char* out = const_cast<char*>(entry->data());
   // memcpy with a null source is undefined even for zero bytes, hence the guards.
@@ -38,12 +37,15 @@ void Entry::destroy(Entry* entry) {
   std::free(entry);
 }
 
-bool Entry::assign_in_place(std::string_view head, std::string_view tail, std::int64_t expire_at) {
+bool Entry::assign_in_place(std::string_view head, std::string_view tail, std::int64_t expire_at,
+                            ValueEncoding encoding) {
   const bool expires = expire_at != 0;
   const std::size_t k = key_len();
   const std::size_t needed = bytes_for(k, head.size() + tail.size(), expires);
   const std::size_t usable = malloc_usable_size(this);
-  if (needed > usable || needed * 2 < usable) return false;
+  if (needed > usable || needed * 2 < usable || head.size() + tail.size() > kMaxValueLen) {
+    return false;
+  }
   const char* old_data = data();
   const char* old_value = old_data + k;
   // Only a head that is the current value itself may alias this entry; anything else that
@@ -71,8 +73,8 @@ bool Entry::assign_in_place(std::string_view head, std::string_view tail, std::i
   }
   if (!own_head && !head.empty()) std::memcpy(new_value, head.data(), head.size());
   if (!tail.empty()) std::memcpy(new_value + head.size(), tail.data(), tail.size());
-  value_len = static_cast<std::uint32_t>(head.size() + tail.size());
-  key_len_flags = static_cast<std::uint32_t>(k) | (expires ? kHasExpiry : 0U);
+  value_len_encoding = pack_value(head.size() + tail.size(), encoding);
+  key_len_flags = identity() | (expires ? kHasExpiry : 0U);
   if (expires) std::memcpy(raw(), &expire_at, sizeof expire_at);
   return true;
 }

@@ -40,8 +40,8 @@ std::size_t next(std::size_t index, std::size_t capacity) {
   return index + 1 == capacity ? 0 : index + 1;
 }
 
-bool key_equals(const Entry* entry, std::string_view key) {
-  return entry->key_len() == key.size() &&
+bool key_equals(const Entry* entry, unsigned db, std::string_view key) {
+  return entry->identity() == Entry::identity(db, key.size()) &&
          (key.empty() || std::memcmp(entry->data(), key.data(), key.size()) == 0);
 }
 
@@ -110,12 +110,13 @@ bool HashTable::allocate(Array& array, std::size_t capacity) {
 // Robin Hood keeps every cluster ordered by distance, so a probe can stop at the first slot
 // whose entry is closer to its home than the probe is to the key's: the key would have been
 // placed before it.
-std::size_t HashTable::find_key(const Array& array, std::uint64_t hash, std::string_view key) {
+std::size_t HashTable::find_key(const Array& array, std::uint64_t hash, unsigned db,
+                                std::string_view key) {
   std::size_t index = home_of(hash, array.capacity);
   for (std::size_t distance = 0; distance <= kMaxDistance; ++distance) {
     const std::uint64_t slot = array.slots[index];
     if (slot == 0 || distance_of(slot) < distance) return kNotFound;
-    if ((slot >> kTagShift) == high_bits(hash, distance) && key_equals(entry_of(slot), key)) {
+    if ((slot >> kTagShift) == high_bits(hash, distance) && key_equals(entry_of(slot), db, key)) {
       return index;
     }
     index = next(index, array.capacity);
@@ -177,11 +178,11 @@ void HashTable::erase_at(Array& array, std::size_t index) {
   --array.count;
 }
 
-Entry* HashTable::find(std::uint64_t hash, std::string_view key) const {
-  std::size_t index = find_key(main_, hash, key);
+Entry* HashTable::find(std::uint64_t hash, unsigned db, std::string_view key) const {
+  std::size_t index = find_key(main_, hash, db, key);
   if (index != kNotFound) return entry_of(main_.slots[index]);
   if (!resizing()) return nullptr;
-  index = find_key(old_, hash, key);
+  index = find_key(old_, hash, db, key);
   return index != kNotFound ? entry_of(old_.slots[index]) : nullptr;
 }
 
@@ -224,6 +225,24 @@ void HashTable::clear(FunctionRef<void(Entry*)> on_remove) {
     }
   }
   if (resizing()) finish_resize();
+}
+
+void HashTable::erase_if(FunctionRef<bool(const Entry*)> doomed,
+                         FunctionRef<void(Entry*)> on_remove) {
+  for (Array* array : {&main_, &old_}) {
+    // Below the cursor old_ is empty. A backward shift only moves slots towards the hole, so
+    // re-testing the hole until it holds a survivor (or nothing) meets every entry; one that
+    // wraps from the front to the back was tested already and is tested again, harmlessly.
+    const std::size_t first = array == &old_ ? cursor_ : 0;
+    for (std::size_t i = first; i < array->capacity && array->count > 0; ++i) {
+      while (array->slots[i] != 0 && doomed(entry_of(array->slots[i]))) {
+        Entry* entry = entry_of(array->slots[i]);
+        erase_at(*array, i);
+        on_remove(entry);
+      }
+    }
+  }
+  if (resizing() && old_.count == 0) finish_resize();
 }
 
 Entry* HashTable::sample(std::minstd_rand& rng) const {
@@ -288,7 +307,7 @@ bool HashTable::walk(const Array& array, std::uint64_t from, std::uint64_t to,
     const Entry* entry = entry_of(slot);
     // Strictly between the boundary homes every position is in range (home_of is monotone).
     if (home == first || home == last) {
-      const std::uint64_t position = position_of(hasher_(entry->key()));
+      const std::uint64_t position = position_of(hash_of(entry));
       if (position < from || position >= to) continue;
     }
     if (!visit(entry)) return false;
@@ -333,7 +352,7 @@ void HashTable::migrate_some(std::size_t steps) {
     }
     Entry* entry = entry_of(slot);
     // Insert first: if the new array refused (it cannot at 4/5 load), nothing has moved.
-    if (!insert_into(main_, hasher_(entry->key()), entry)) return;
+    if (!insert_into(main_, hash_of(entry), entry)) return;
     erase_at(old_, cursor_);  // may pull the next displaced slot into the cursor's place
     if (old_.slots[cursor_] == 0) ++cursor_;  // nothing was pulled in: pass it in this step
   }

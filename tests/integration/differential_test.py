@@ -20,7 +20,7 @@ Every group always runs: there is no skip, so a command respcache lacks (EXPIRE 
 "unknown command") fails as mismatches instead of passing unseen, and a group with no cases
 is a failure too.
 
-Usage: differential_test.py path/to/respcache [--filter SUBSTRING] [-v]
+Usage: differential_test.py path/to/respcache [--filter SUBSTRING] [--databases N] [-v]
        differential_test.py redis-server   (checks the cases themselves: redis against redis,
                                             with respcache-only steps such as PUT sent as the
                                             Redis commands they must equal)
@@ -259,6 +259,9 @@ class Runner:
         if self.verbose:
             for data, status in ref.transcript:
                 print(f"      redis: {show(data, 200)}  [{status}]")
+        if case.unordered:
+            for peer in peers:
+                peer.transcript = [(normalize_order(d), st) for d, st in peer.transcript]
         if ref.transcript == cand.transcript:
             return None
         return self._report(case, ref_steps, cand_steps, ref, cand)
@@ -300,6 +303,34 @@ class Runner:
                 for name, (data, _) in ((ref_name, r), (cand_name, c)):
                     lines.append(f"    {name:<{width}}: ...{show(data[max(at - 40, 0):at + 80])}")
         return "\n".join(lines)
+
+
+def normalize_order(data):
+    """The frames in `data` with every array whose elements are all bulk strings sorted
+    (recursively), for cases whose reply order is the server's own (KEYS, SCAN)."""
+    out, pos = [], 0
+    while pos < len(data):
+        end = frame_end(data, pos)
+        if end is None:
+            return data  # not whole frames: compare as it is
+        out.append(_normalize_frame(data[pos:end]))
+        pos = end
+    return b"".join(out)
+
+
+def _normalize_frame(frame):
+    if frame[:1] != b"*" or frame.startswith(b"*-1"):
+        return frame
+    nl = frame.find(b"\r\n")
+    count = int(frame[1:nl])
+    items, pos = [], nl + 2
+    for _ in range(count):
+        end = frame_end(frame, pos)
+        items.append(_normalize_frame(frame[pos:end]))
+        pos = end
+    if all(item[:1] == b"$" for item in items):
+        items.sort()
+    return frame[:nl + 2] + b"".join(items)
 
 
 def describe_step(step):
@@ -502,10 +533,87 @@ def shape_checks(servers, candidate_is_respcache):
 
     each("CLIENT ID", client_id_shape)
 
+    def scan_loop(s, label):
+        # A whole SCAN, a few keys per call, in database 1 while database 0 holds more keys
+        # (some under the same names): every key of database 1 comes back, and nothing else.
+        # The cursors differ between servers, so this compares what the loops collect.
+        db0 = [f"k{i}" for i in range(700)]
+        db1 = [f"k{i}" for i in range(0, 1400, 5)]
+        with s.connect(timeout=5.0) as sock:
+            reader = harness.RespReader(sock)
+
+            def call(*args):
+                sock.sendall(C(*args))
+                return reader.reply()
+
+            call("FLUSHALL")
+            call("MSET", *[x for k in db0 for x in (k, "0")])
+            call("SELECT", "1")
+            call("MSET", *[x for k in db1 for x in (k, "1")])
+            seen, cursor, calls = [], b"0", 0
+            while True:
+                cursor, keys = call("SCAN", cursor, "COUNT", "7")
+                seen += keys
+                calls += 1
+                if cursor == b"0" or calls > 10000:
+                    break
+            matched = call("SCAN", "0", "MATCH", "k1?", "COUNT", "100000")[1]
+            call("FLUSHALL")
+        out = []
+        if sorted(set(seen)) != sorted(k.encode() for k in db1):
+            out.append(f"{label}: SCAN in database 1 returned {len(set(seen))} distinct keys, "
+                       f"not the {len(db1)} of database 1")
+        if sorted(matched) != sorted(k.encode() for k in db1 if len(k) == 3 and k[1] == "1"):
+            out.append(f"{label}: SCAN MATCH k1? in database 1 returned {sorted(matched)}")
+        return out
+
+    each("SCAN loop per database", scan_loop)
+
+    def memory_usage_shape(s, label):
+        query(s, ["SET", "mu:s", "v"], ["SET", "mu:l", "x" * 5000], ["DEL", "mu:none"])
+        usage = query(s, ["MEMORY", "USAGE", "mu:s"], ["MEMORY", "USAGE", "mu:l"],
+                      ["MEMORY", "USAGE", "mu:l", "SAMPLES", "0"], ["MEMORY", "USAGE", "mu:none"])
+        query(s, ["DEL", "mu:s", "mu:l"])
+        out = []
+        if not all(isinstance(u, int) and u > 0 for u in usage[:3]):
+            out.append(f"{label}: MEMORY USAGE is not a positive integer: {usage!r:.200}")
+        elif not usage[0] < 5000 < usage[1]:
+            out.append(f"{label}: MEMORY USAGE of a 1-byte and a 5000-byte value: {usage[:2]}")
+        if usage[3] is not None:
+            out.append(f"{label}: MEMORY USAGE of a missing key is {usage[3]!r}, not null")
+        return out
+
+    each("MEMORY USAGE", memory_usage_shape)
+
+    # COMMAND INFO of the database and keyspace commands: arity, flags (as a set: their
+    # order is each server's own) and key positions as Redis 7.0 reports them.
+    count += 1
+    keyspace_commands = ["select", "move", "swapdb", "flushdb", "flushall", "dbsize", "scan",
+                         "keys", "type", "randomkey", "rename", "renamenx", "copy", "touch",
+                         "expiretime", "pexpiretime", "object", "memory"]
+    try:
+        infos = [query(servers[n], ["COMMAND", "INFO", *keyspace_commands])[0] for n in names]
+        for ref, cand in zip(*infos):
+            shape = lambda e: (e[0], e[1], sorted(e[2]), e[3], e[4], e[5])
+            if shape(ref) != shape(cand):
+                problems.append(f"COMMAND INFO {ref[0].decode()}: {shape(ref)} on {names[0]}, "
+                                f"{shape(cand)} on {names[1]}")
+    except (OSError, ConnectionError, ValueError, TypeError, IndexError) as e:
+        problems.append(f"COMMAND INFO of the keyspace commands: {type(e).__name__}: {e}")
+
     # keyspace_hits / keyspace_misses: the same reads must count the same on both servers.
     for label, reads in (("GET", [["GET", "h1"], ["GET", "h1"], ["GET", "h2"], ["GET", "m1"],
                                   ["GET", "m2"], ["GET", "m1"]]),
-                         ("MGET", [["MGET", "h1", "m1", "h2", "m2", "m3"]])):
+                         ("MGET", [["MGET", "h1", "m1", "h2", "m2", "m3"]]),
+                         ("keyspace command", [
+                             ["TYPE", "h1"], ["TYPE", "m1"], ["TOUCH", "h1", "m1", "h2"],
+                             ["EXPIRETIME", "h1"], ["PEXPIRETIME", "m1"], ["TTL", "h2"],
+                             ["OBJECT", "ENCODING", "h1"], ["OBJECT", "REFCOUNT", "m1"],
+                             ["OBJECT", "IDLETIME", "h2"], ["MEMORY", "USAGE", "h1"],
+                             ["MEMORY", "USAGE", "m1"], ["COPY", "h1", "c1"],
+                             ["COPY", "m1", "c2"], ["RENAME", "h2", "r2"], ["RENAME", "m1", "r3"],
+                             ["MOVE", "h1", "3"], ["MOVE", "m1", "3"], ["SCAN", "0"],
+                             ["KEYS", "*"], ["RANDOMKEY"], ["DBSIZE"]])):
         count += 1
         deltas = {}
         try:
@@ -536,6 +644,8 @@ def main():
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("binary", help="path to respcache, or 'redis-server' to test the cases")
     parser.add_argument("--filter", default="", help="run only cases whose group/name has this")
+    parser.add_argument("--databases", type=int, default=16,
+                        help="databases both servers start with (the cases assume 16)")
     parser.add_argument("-v", "--verbose", action="store_true",
                         help="print every case and redis's replies to it")
     args = parser.parse_args()
@@ -544,13 +654,15 @@ def main():
     if candidate_is_respcache and not os.path.exists(args.binary):
         sys.exit(f"no such binary: {args.binary}")
     started = time.monotonic()
-    reference = harness.start_redis()
+    databases = ["--databases", str(args.databases)]
+    reference = harness.start_redis(*databases)
     try:
         if candidate_is_respcache:
-            candidate = harness.start_respcache(os.path.abspath(args.binary), "--threads", "2")
+            candidate = harness.start_respcache(os.path.abspath(args.binary), "--threads", "2",
+                                                *databases)
             candidate_name = "respcache"
         else:
-            candidate = harness.start_redis()
+            candidate = harness.start_redis(*databases)
             candidate_name = "redis#2"
     except Exception:
         reference.kill()

@@ -86,14 +86,14 @@ def start_respcache(binary, *extra, preexec_fn=None):
 
 
 def start_redis(*extra):
-    """Debian's redis-server configured like respcache: one database, no persistence."""
+    """Debian's redis-server configured like respcache: 16 databases, no persistence."""
     exe = shutil.which("redis-server")
     if exe is None:
         raise RuntimeError("redis-server is not installed (scripts/install-deps.sh installs it)")
     port = free_port()
     workdir = tempfile.mkdtemp(prefix="respcache-redis-")
     argv = [exe, "--port", str(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no",
-            "--databases", "1", "--dir", workdir, "--protected-mode", "no", *extra]
+            "--databases", "16", "--dir", workdir, "--protected-mode", "no", *extra]
     return Server(argv, port)
 
 

@@ -42,6 +42,7 @@ enum class ReplyMode : std::uint8_t { kOn, kOff, kSkipNext, kSkip };
 struct ClientState {
   std::uint64_t id = 0;
   int protocol = 2;  ///< RESP version, 2 or 3 (HELLO)
+  unsigned db = 0;   ///< the SELECTed database
   /// Passed AUTH, or connected while no password was set (as Redis: CONFIG SET requirepass
   /// does not lock out clients already connected).
   bool authenticated = true;

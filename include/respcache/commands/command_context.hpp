@@ -8,6 +8,7 @@
 #include "respcache/core/server_core.hpp"
 #include "respcache/protocol/reply_builder.hpp"
 #include "respcache/storage/cache.hpp"
+#include "respcache/storage/database.hpp"
 
 namespace respcache::commands {
 
@@ -29,7 +30,10 @@ struct CommandContext {
   /// Run by EXEC from its queue.
   bool queued = false;
 
+  /// The whole cache: budget, policy, statistics, ExclusiveAccess, every database.
   storage::Cache& cache() { return cache_ref; }
+  /// The client's selected database: where key commands read and write.
+  storage::Database db() { return {cache_ref, client.db}; }
   const config::Config& config() const { return core.settings.startup(); }
   core::Settings& settings() { return core.settings; }
   core::Authentication& auth() { return core.authentication; }

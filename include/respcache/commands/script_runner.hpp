@@ -54,7 +54,7 @@ class ScriptRunner final : public storage::BusyCheck {
   /// then get -BUSY. Never true on the script's own thread (its commands hold the cache).
   bool busy() const {
     if (running_.load(std::memory_order_acquire) == nullptr) return false;
-    if (storage::t_exclusive_cache != nullptr) return false;
+    if (storage::holds_whole_cache()) return false;
     const auto threshold = static_cast<std::int64_t>(core_.settings.busy_reply_threshold_ms());
     if (threshold == 0) return false;
     // The steady clock, not the coarse one: the thread that ticks that waits for the shards

@@ -6,6 +6,7 @@
 #include <string>
 #include <string_view>
 #include <unordered_map>
+#include <utility>
 #include <vector>
 
 #include "respcache/storage/cache.hpp"
@@ -30,6 +31,7 @@ class WatchedKeys {
   /// Each key with whether it held a live value when watched (see WatchTable::expired_since).
   struct Key {
     std::string name;
+    unsigned db;
     bool existed;
   };
   const std::vector<Key>& keys() const { return keys_; }
@@ -46,7 +48,9 @@ class WatchedKeys {
 /// them. It observes the cache (storage::KeyObserver), which tells it of every change under
 /// the key's shard lock; with no key watched anywhere the cache does not call it at all.
 ///
-/// Memory: 32 bytes plus the key per watched key and client, counted in `used_memory`
+/// Keys are per database: the same name watched in two databases is two entries.
+///
+/// Memory: 33 bytes plus the key per watched key and client, counted in `used_memory`
 /// through the meter given at construction. At most kMaxWatchedKeys keys may be watched
 /// across all clients; WATCH past that is refused.
 ///
@@ -60,21 +64,29 @@ class WatchTable final : public storage::KeyObserver {
 
   /// What watch() did.
   enum class WatchResult { kAdded, kAlreadyWatched, kFull };
-  /// Adds `key` to `client`'s watched keys; on kAdded `*added` is its new record, whose
-  /// `existed` the caller sets once registered (so no change can fall between the look and
-  /// the watch). A key the client watches already is left as it is (Redis's watchForKey): a
-  /// change since its first WATCH has marked the client already. Constant time per key (the
-  /// key's own watchers are searched, not the client's keys), so WATCH of n keys is linear.
-  WatchResult watch(WatchedKeys& client, std::string_view key, WatchedKeys::Key** added);
+  /// Adds `key` of database `db` to `client`'s watched keys; on kAdded `*added` is its new
+  /// record, whose `existed` the caller sets once registered (so no change can fall between
+  /// the look and the watch). A key the client watches already is left as it is (Redis's
+  /// watchForKey): a change since its first WATCH has marked the client already. Constant time
+  /// per key (the key's own watchers are searched, not the client's keys), so WATCH of n keys
+  /// is linear.
+  WatchResult watch(WatchedKeys& client, unsigned db, std::string_view key,
+                    WatchedKeys::Key** added);
   /// Forgets every key `client` watches and clears its dirty mark.
   void unwatch(WatchedKeys& client);
 
-  void key_changed(std::string_view key) override;
+  void key_changed(unsigned db, std::string_view key) override;
+
+  /// Every key watched in database `a` or `b`, once each: what SWAPDB must look at (it
+  /// marks them with key_changed where the key exists in either).
+  std::vector<std::pair<unsigned, std::string>> watched_in(unsigned a, unsigned b);
 
   static constexpr std::size_t kMaxWatchedKeys = 1 << 20;
 
  private:
-  std::size_t footprint(std::string_view key) const { return 32 + key.size(); }
+  std::size_t footprint(std::string_view key) const { return 33 + key.size(); }
+  /// The map's key: the database as one byte, then the key.
+  static std::string slot_name(unsigned db, std::string_view key);
 
   storage::Cache& cache_;
   std::atomic<std::int64_t>& memory_meter_;

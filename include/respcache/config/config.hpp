@@ -33,6 +33,9 @@ struct Config {
   /// io_context per thread with each connection pinned to one.
   std::string io_model = "shared";
   std::size_t shards = 64;
+  /// Independent keyspaces, SELECT 0 to databases - 1 (Redis's `databases`); at most 128,
+  /// the 7 bits an entry has for its database.
+  std::size_t databases = 16;
   /// Data budget in bytes (entries and hash tables).
   std::size_t max_memory = 0;
   std::string max_memory_source;
@@ -44,7 +47,9 @@ struct Config {
   int backlog = 511;
   int send_buffer = 256 * 1024;
   int receive_buffer = 256 * 1024;
+  /// At most kMaxKeySizeLimit (16 MiB - 1): an entry keeps its key length in 24 bits.
   std::size_t max_key_size = 64 * 1024;
+  /// At most 1 GiB - 1: an entry keeps its value length in 30 bits.
   std::size_t max_value_size = 8 * 1024 * 1024;
   std::size_t proto_max_bulk_len = 512 * 1024 * 1024;
   /// Longest inline command and longest `*`/`$` header line (Redis's PROTO_INLINE_MAX_SIZE).

@@ -4,6 +4,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <memory>
+#include <string>
 #include <string_view>
 
 #include "respcache/storage/clock.hpp"
@@ -12,6 +13,7 @@
 #include "respcache/storage/function_ref.hpp"
 #include "respcache/storage/key_hasher.hpp"
 #include "respcache/storage/scan_cursor.hpp"
+#include "respcache/storage/shard_lock.hpp"
 
 namespace respcache::storage {
 
@@ -30,6 +32,8 @@ struct CacheOptions {
   const Clock* clock = nullptr;
   /// Hash seed; 0 picks a random one, so clients cannot aim keys at one slot.
   std::uint64_t hash_seed = 0;
+  /// Independent keyspaces (Redis's databases), 1 to Entry::kMaxDatabases.
+  std::size_t databases = 16;
 };
 
 /// What a callback sees of a live entry. Valid only during the callback.
@@ -37,6 +41,8 @@ struct EntryView {
   std::string_view key;
   std::string_view value;
   std::int64_t expire_at_ms;  ///< 0: no expiry
+  /// The entry itself, for what the view does not carry (access stamp, footprint).
+  const Entry* entry = nullptr;
 };
 
 /// The decision an update callback returns.
@@ -47,6 +53,22 @@ struct Mutation {
   std::string_view head;
   std::string_view tail;
   std::int64_t expire_at_ms = 0;
+  /// How Redis would encode the stored value (OBJECT ENCODING); `keeps_encoding` takes the
+  /// current entry's instead (EXPIRE, PERSIST: Redis keeps the object as it is). On a kKeep,
+  /// an encoding other than kAsSet re-encodes the current value, telling no observer.
+  ValueEncoding encoding = ValueEncoding::kAsSet;
+  bool keeps_encoding = false;
+
+  Mutation encoded(ValueEncoding how) const {
+    Mutation m = *this;
+    m.encoding = how;
+    return m;
+  }
+  Mutation keeping_encoding() const {
+    Mutation m = *this;
+    m.keeps_encoding = true;
+    return m;
+  }
 
   static Mutation keep() { return {}; }
   static Mutation erase() { return {Kind::kErase, {}, {}, 0}; }
@@ -57,6 +79,9 @@ struct Mutation {
     return {Kind::kStore, head, tail, expire_at_ms};
   }
 };
+
+/// What Cache::move did.
+enum class MoveStatus { kMoved, kNoSource, kTargetExists };
 
 enum class WriteStatus {
   kOk,
@@ -75,24 +100,33 @@ struct CacheStats {
 };
 
 class Shard;
+struct TtlSamples;
 
-/// Told of every change to a key: stored, overwritten, deleted, expired, evicted or flushed.
-/// Called with the key's shard lock held (exclusively), so it must not call into the cache;
-/// `key` is valid during the call only. WATCH uses it, and client-side caching will.
+/// Told of every change to a key: stored, overwritten, deleted, expired, evicted, moved or
+/// flushed. Called with the key's shard lock held (exclusively), so it must not call into the
+/// cache; `key` is valid during the call only; `db` is the logical database. WATCH uses it,
+/// and client-side caching will.
 class KeyObserver {
  public:
-  virtual void key_changed(std::string_view key) = 0;
+  virtual void key_changed(unsigned db, std::string_view key) = 0;
 
  protected:
   ~KeyObserver() = default;
 };
 
-/// The key-value store: `shard_count` shards, each a hash table behind a std::shared_mutex.
+/// The key-value store: `shard_count` shards, each a hash table behind a ShardMutex (a timed rwlock).
 /// It knows nothing of RESP or HTTP.
 ///
 /// Locking: reads take the shard's shared lock only, and record recency with a relaxed atomic
 /// store, so concurrent GETs of one shard never serialise. Writes take the exclusive lock of
-/// the key's shard. No call holds two shard locks at once.
+/// the key's shard. No call holds two shard locks at once; ExclusiveAccess (all) and
+/// PairAccess (two) hold several for a caller, always taken in shard order.
+///
+/// Databases: every key belongs to one of `databases()` logical databases. An entry carries a
+/// physical index (7 bits of its header, so they cost no memory); a map, changed only under
+/// every lock, says which physical database each logical one is, which makes SWAPDB O(1).
+/// A key's shard and slot tag do not depend on its database; its table position does (see
+/// KeyHasher::for_db). One memory budget and one eviction sampler cover all databases.
 ///
 /// Memory: `used_memory()` is the sum of entry footprints and hash-table slot arrays, each as
 /// the allocator's usable size plus its chunk header. A write that would exceed the budget first
@@ -119,6 +153,27 @@ class Cache {
 
    private:
     Cache* cache_;  // null when nested
+    HeldShardLocks held_;
+  };
+
+  /// Holds, exclusively, the locks of the shards of two keys (one lock when they share a
+  /// shard), taken in address order like every multi-lock here, for as long as it lives:
+  /// whatever the owning thread does to those two keys meanwhile is atomic to every other
+  /// thread (RENAME, COPY). Cache calls on the owning thread skip locking those shards and
+  /// lock any other as usual, except that eviction in other shards, when a write leaves the
+  /// cache over budget, waits for the destructor (after the locks go), so that no thread waits
+  /// for a third lock while holding two. Inside ExclusiveAccess it is a no-op; it must not be
+  /// nested in another PairAccess, nor hold an ExclusiveAccess inside it.
+  class PairAccess {
+   public:
+    PairAccess(Cache& cache, std::string_view a, std::string_view b);
+    ~PairAccess();
+    PairAccess(const PairAccess&) = delete;
+    PairAccess& operator=(const PairAccess&) = delete;
+
+   private:
+    Cache* cache_;  // null when inside ExclusiveAccess
+    HeldShardLocks held_;
   };
 
   /// CLIENT NO-TOUCH: while one lives on a thread, that thread's reads leave the entries'
@@ -144,24 +199,69 @@ class Cache {
   using ReadFn = FunctionRef<void(const EntryView&)>;
   using UpdateFn = FunctionRef<Mutation(const EntryView*)>;
 
+  // Key operations name a logical database, 0 to databases() - 1 (the caller checks the
+  // range); the forms without one are database 0. A key's shard and its hash's shard bits do
+  // not depend on its database, so one key in several databases shares one shard lock.
+
   /// Calls `fn` with the live entry for `key` under the shard's shared lock (copy what you need
   /// out of it there). Returns false, without calling `fn`, on a miss or an expired entry (which
   /// it then removes, as Redis does on access).
-  bool read(std::string_view key, ReadFn fn);
+  bool read(unsigned db, std::string_view key, ReadFn fn);
+  bool read(std::string_view key, ReadFn fn) { return read(0, key, fn); }
+  /// read() without recording an access (OBJECT, MEMORY USAGE: Redis's LOOKUP_NOTOUCH).
+  bool peek(unsigned db, std::string_view key, ReadFn fn);
 
   /// Atomic read-modify-write of one key: calls `fn` with the live entry (null when missing or
   /// expired) under the shard's exclusive lock, then applies the Mutation it returns.
   /// kTooLarge means a kStore did not happen because the entry cannot fit in the budget.
-  WriteStatus update(std::string_view key, UpdateFn fn);
+  WriteStatus update(unsigned db, std::string_view key, UpdateFn fn);
+  WriteStatus update(std::string_view key, UpdateFn fn) { return update(0, key, fn); }
 
   /// Stores a value unconditionally (SET/PUT without options).
-  WriteStatus set(std::string_view key, std::string_view value, std::int64_t expire_at_ms = 0);
+  WriteStatus set(unsigned db, std::string_view key, std::string_view value,
+                  std::int64_t expire_at_ms = 0);
+  WriteStatus set(std::string_view key, std::string_view value, std::int64_t expire_at_ms = 0) {
+    return set(0, key, value, expire_at_ms);
+  }
   /// Removes a key; true if a live entry was removed.
-  bool erase(std::string_view key);
-  bool contains(std::string_view key);
+  bool erase(unsigned db, std::string_view key);
+  bool erase(std::string_view key) { return erase(0, key); }
+  bool contains(unsigned db, std::string_view key);
+  bool contains(std::string_view key) { return contains(0, key); }
 
-  /// Removes every entry.
+  /// MOVE: the key's entry goes from database `from` to `to` as it is (value, TTL, access
+  /// stamp; no copy), under its one shard lock. kNoSource: no live key in `from`;
+  /// kTargetExists: `to` has one (or from == to).
+  MoveStatus move(unsigned from, unsigned to, std::string_view key);
+  /// A random live key of `db` into `out` (RANDOMKEY); false when the database is empty.
+  bool random_key(unsigned db, std::string& out);
+
+  /// Removes every entry of every database (FLUSHALL).
   void clear();
+  /// Removes every entry of one database (FLUSHDB), shard by shard.
+  void clear_db(unsigned db);
+  /// SWAPDB: databases `a` and `b` trade contents in O(1), by swapping their entries in the
+  /// logical-to-physical map under every shard lock (ExclusiveAccess, taken here unless the
+  /// caller holds it). Entries keep the physical index they carry.
+  void swap_databases(unsigned a, unsigned b);
+
+  std::size_t databases() const { return databases_; }
+  /// Keys of one logical database (live and not yet reclaimed expired ones), and of those the
+  /// keys with a TTL: sums of per-shard counters, for DBSIZE and INFO keyspace.
+  std::size_t db_size(unsigned db) const;
+  std::size_t db_keys_with_expiry(unsigned db) const;
+  /// INFO keyspace's avg_ttl: Redis's estimate of the mean TTL left (ms) of one database's
+  /// keys with a TTL, from what the expiry sweeps sample; 0 until one has, and without TTLs.
+  std::int64_t db_avg_ttl(unsigned db) const {
+    return avg_ttl_[physical_db(db)].load(std::memory_order_relaxed);
+  }
+
+  /// The physical database a logical one is stored as, and back. Stable while any shard lock
+  /// is held (the map changes only under all of them).
+  unsigned physical_db(unsigned db) const { return physical_[db].load(std::memory_order_relaxed); }
+  unsigned logical_db(unsigned physical) const {
+    return logical_[physical].load(std::memory_order_relaxed);
+  }
 
   /// The one observer of key changes (null: none). Set before clients run.
   void set_key_observer(KeyObserver* observer) { observer_ = observer; }
@@ -191,10 +291,22 @@ class Cache {
   /// HashTable::scan). No snapshot: each key is seen as it was when its step ran. A cursor the
   /// cache never returned is no error: it decodes to some point and the scan goes on from there
   /// (past the last shard: done at once).
-  std::uint64_t scan(std::uint64_t cursor, std::size_t count, VisitFn fn);
+  ///
+  /// Only entries of database `db` are passed. A shard that holds none of `db` is skipped at
+  /// once; one shared with other databases is walked faster, up to 16 entries per unit of
+  /// `count` in proportion to how few of its entries are `db`'s (see Shard::scan), so a step
+  /// in a small database beside a large one passes about `count` keys, and fewer only where
+  /// its keys are rarer than 1 in 16.
+  std::uint64_t scan(unsigned db, std::uint64_t cursor, std::size_t count, VisitFn fn);
+  std::uint64_t scan(std::uint64_t cursor, std::size_t count, VisitFn fn) {
+    return scan(0, cursor, count, fn);
+  }
   /// The same with a budget of entries and bytes (see ScanBudget), taken from `budget`; a
   /// spent one counts as one entry or byte.
-  std::uint64_t scan(std::uint64_t cursor, ScanBudget& budget, VisitFn fn);
+  std::uint64_t scan(unsigned db, std::uint64_t cursor, ScanBudget& budget, VisitFn fn);
+  std::uint64_t scan(std::uint64_t cursor, ScanBudget& budget, VisitFn fn) {
+    return scan(0, cursor, budget, fn);
+  }
 
   /// Visits every live entry, shard by shard, holding a shard's shared lock only while one
   /// chunk (at most `chunk` in entries and bytes walked; see scan for the one exception) goes
@@ -202,9 +314,13 @@ class Cache {
   /// and the walk resumes where it stopped. Consistent per key, not point-in-time across keys:
   /// a key present throughout is visited exactly once, as it was when its chunk was read, one
   /// written during the walk at most once. `fn` has scan's rules.
-  void for_each_chunked(ScanBudget chunk, VisitFn fn, FunctionRef<void()> chunk_done);
+  void for_each_chunked(unsigned db, ScanBudget chunk, VisitFn fn, FunctionRef<void()> chunk_done);
+  void for_each_chunked(ScanBudget chunk, VisitFn fn, FunctionRef<void()> chunk_done) {
+    for_each_chunked(0, chunk, fn, chunk_done);
+  }
   /// for_each_chunked in chunks of kForEachChunk entries, with nothing between them.
-  void for_each(VisitFn fn);
+  void for_each(unsigned db, VisitFn fn);
+  void for_each(VisitFn fn) { for_each(0, fn); }
   static constexpr std::size_t kForEachChunk = 1024;
   /// Scan cursors keep bits 48..63 free (ScanCursor), so shard counts stay below this.
   static constexpr std::size_t kMaxShards = std::size_t{1} << 16;
@@ -246,7 +362,7 @@ class Cache {
   EvictionPolicy eviction_policy() const {
     return eviction_policy_.load(std::memory_order_relaxed);
   }
-  /// Live and not-yet-reclaimed expired entries.
+  /// Live and not-yet-reclaimed expired entries, of every database.
   std::size_t size() const;
   CacheStats stats() const;
 
@@ -269,6 +385,7 @@ class Cache {
   /// Whether a shard other than `except` holds an entry `policy` may evict, by the shards'
   /// counters (no lock: a hint that a concurrent write may just have made stale).
   bool evictable_elsewhere(const Shard& except, EvictionPolicy policy) const;
+  void update_avg_ttl(const TtlSamples& ttls);
 
   std::size_t shard_count_;
   std::size_t shard_mask_;
@@ -282,6 +399,12 @@ class Cache {
   KeyObserver* observer_ = nullptr;
   std::atomic<bool> observing_{false};
   std::atomic<bool> admit_over_budget_{false};
+  std::size_t databases_;
+  // The database map: written only under every shard lock (swap_databases), read under one.
+  // Atomic so that lock-free readers (db_size) are well defined too.
+  std::atomic<std::uint8_t> physical_[Entry::kMaxDatabases];
+  std::atomic<std::uint8_t> logical_[Entry::kMaxDatabases];
+  std::atomic<std::int64_t> avg_ttl_[Entry::kMaxDatabases] = {};  // by physical database
 };
 
 }  // namespace respcache::storage

@@ -46,8 +46,9 @@ class HashTable {
   /// (start-up only) when the array cannot be allocated.
   bool reset(KeyHasher hasher, std::size_t keys);
 
-  /// `hash` is always hasher()(key) for the key concerned.
-  Entry* find(std::uint64_t hash, std::string_view key) const;
+  /// `hash` is always hasher()(db, key) for the key concerned; an entry matches on both the
+  /// database and the key.
+  Entry* find(std::uint64_t hash, unsigned db, std::string_view key) const;
   /// Links an entry whose key is not in the table. Returns false, changing nothing, in the
   /// cases it cannot: the entry's address does not fit 48 bits, or the table is full and
   /// could not allocate a larger array.
@@ -59,6 +60,9 @@ class HashTable {
   void remove(std::uint64_t hash, const Entry* entry);
   /// Unlinks every entry, handing each to `on_remove`; keeps the current (newest) array.
   void clear(FunctionRef<void(Entry*)> on_remove);
+  /// Unlinks every entry `doomed` picks, handing each to `on_remove` (which may free it:
+  /// `doomed` never sees it again). One pass over the arrays (FLUSHDB of one database).
+  void erase_if(FunctionRef<bool(const Entry*)> doomed, FunctionRef<void(Entry*)> on_remove);
 
   /// A uniformly random entry (null when empty): random slots are tried a few times, then the
   /// first occupied slot after the last one tried is taken, so only a nearly empty table
@@ -106,7 +110,7 @@ class HashTable {
   /// Takes up to `steps` steps of a resize in progress (see above); nothing otherwise.
   void migrate_some(std::size_t steps);
 
-  std::uint64_t hash_of(const Entry* entry) const { return hasher_(entry->key()); }
+  std::uint64_t hash_of(const Entry* entry) const { return hasher_(entry->db(), entry->key()); }
   const KeyHasher& hasher() const { return hasher_; }
   std::size_t size() const { return main_.count + old_.count; }
   /// Slots in the arrays (both while a resize is on).
@@ -139,7 +143,8 @@ class HashTable {
   static constexpr std::size_t kNotFound = SIZE_MAX;
 
   static bool allocate(Array& array, std::size_t capacity);
-  static std::size_t find_key(const Array& array, std::uint64_t hash, std::string_view key);
+  static std::size_t find_key(const Array& array, std::uint64_t hash, unsigned db,
+                              std::string_view key);
   static std::size_t find_entry(const Array& array, std::uint64_t hash, const Entry* entry);
   static bool insert_into(Array& array, std::uint64_t hash, Entry* entry);
   static void erase_at(Array& array, std::size_t index);

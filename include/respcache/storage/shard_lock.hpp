@@ -13,10 +13,30 @@ class Cache;
 /// pthread_rwlock).
 using ShardMutex = std::shared_timed_mutex;
 
-/// The Cache whose every shard lock the calling thread holds (Cache::ExclusiveAccess), or
-/// null. Shard operations on that cache then skip their own locking: the thread already
-/// excludes everyone else.
-inline thread_local const Cache* t_exclusive_cache = nullptr;
+/// The shard locks the calling thread holds through Cache::ExclusiveAccess (every shard of
+/// `all`) or Cache::PairAccess (the one or two mutexes in `some`). Shard operations skip their
+/// own locking for those: the thread already excludes everyone else there.
+struct HeldShardLocks {
+  const Cache* all = nullptr;
+  const ShardMutex* some[2] = {nullptr, nullptr};
+  /// Set by a write inside a PairAccess that left the cache over budget: evicting in other
+  /// shards would take a third lock while holding two, so PairAccess does it once released.
+  bool eviction_pending = false;
+};
+
+/// Null unless the thread is inside ExclusiveAccess or PairAccess: the plain path pays one
+/// thread-local compare for both.
+inline thread_local HeldShardLocks* t_held_locks = nullptr;
+
+/// Whether the calling thread already holds `mutex` of `cache` exclusively.
+inline bool held_by_this_thread(const ShardMutex& mutex, const Cache* cache) {
+  const HeldShardLocks* held = t_held_locks;
+  return held != nullptr &&
+         (held->all == cache || held->some[0] == &mutex || held->some[1] == &mutex);
+}
+
+/// Whether the calling thread holds every shard of some cache (a script or an EXEC runs).
+inline bool holds_whole_cache() { return t_held_locks != nullptr && t_held_locks->all != nullptr; }
 
 /// Lets a thread that waits for a shard lock stop waiting: when a script has held the whole
 /// cache past busy-reply-threshold, the command layer answers -BUSY instead of waiting for it
@@ -77,14 +97,13 @@ void lock_shard(ShardMutex& mutex) {
   if (!detail::try_lock<kExclusive>(mutex)) detail::lock_slowly<kExclusive>(mutex);
 }
 
-/// std::shared_lock / std::unique_lock for a shard's mutex, except that they lock nothing on
-/// a thread inside ExclusiveAccess of the shard's cache. Costs the plain path one
-/// thread-local compare.
+/// std::shared_lock / std::unique_lock for a shard's mutex, except that they lock nothing
+/// where the thread holds the lock already (held_by_this_thread).
 template <bool kExclusive>
 class ShardGuard {
  public:
   ShardGuard(ShardMutex& mutex, const Cache* cache)
-      : mutex_(t_exclusive_cache == cache ? nullptr : &mutex) {
+      : mutex_(held_by_this_thread(mutex, cache) ? nullptr : &mutex) {
     if (mutex_ != nullptr) lock_shard<kExclusive>(*mutex_);
   }
   ~ShardGuard() { unlock(); }

@@ -69,13 +69,16 @@ class Case:
     closes: the last step must make both servers reply and then close the connection.
     candidate: other steps to send to respcache instead (respcache-only commands); they must
     have the same shape as `steps`.
+    unordered: the order of elements inside an array of bulk strings is the server's own
+    (KEYS, SCAN): such arrays are compared sorted.
     """
 
-    def __init__(self, name, *steps, closes=False, candidate=None):
+    def __init__(self, name, *steps, closes=False, candidate=None, unordered=False):
         self.name = name
         self.steps = list(steps)
         self.closes = closes
         self.candidate = candidate
+        self.unordered = unordered
         self.group = None
 
 
@@ -824,7 +827,7 @@ def _transaction_cases():
 # The string and bitmap commands beyond GET/SET have their own modules, which import the
 # helpers above (defined by now, so the circular import is safe).
 from differential import bitmap_cases, introspection_cases, scripting_cases  # noqa: E402
-from differential import string_extra_cases  # noqa: E402
+from differential import database_cases, keyspace_cases, string_extra_cases  # noqa: E402
 
 GROUPS = [
     ("strings", string_cases),
@@ -858,6 +861,23 @@ GROUPS = [
     ("serverinfo", introspection_cases.server_info_cases),
     ("config", introspection_cases.config_cases),
     ("command", introspection_cases.command_cases),
+    ("select", database_cases.select_cases),
+    ("dbsize", database_cases.dbsize_cases),
+    ("flushdb", database_cases.flushdb_cases),
+    ("move", database_cases.move_cases),
+    ("swapdb", database_cases.swapdb_cases),
+    ("db-watch", database_cases.watch_cases),
+    ("db-info", database_cases.info_keyspace_cases),
+    ("scan", keyspace_cases.scan_cases),
+    ("keys-glob", keyspace_cases.keys_cases),
+    ("type", keyspace_cases.type_cases),
+    ("randomkey", keyspace_cases.randomkey_cases),
+    ("rename", keyspace_cases.rename_cases),
+    ("copy", keyspace_cases.copy_cases),
+    ("touch", keyspace_cases.touch_cases),
+    ("expiretime", keyspace_cases.expiretime_cases),
+    ("object", keyspace_cases.object_cases),
+    ("memory", keyspace_cases.memory_cases),
     ("scripting-conv", scripting_cases.conversion_cases),
     ("scripting-call", scripting_cases.call_reply_cases),
     ("scripting-args", scripting_cases.argument_cases),

@@ -84,6 +84,38 @@ TEST(DerivedDefaults, BadPercentagesAreRefused) {
   }
 }
 
+// Each flag value alone must refuse to start (stderr is CLI11's or ours, not checked here).
+void expect_refused(const char* flag, const char* value) {
+  std::vector<std::string> storage = {"respcache", flag, value};
+  std::vector<char*> argv;
+  for (auto& s : storage) argv.push_back(s.data());
+  testing::internal::CaptureStderr();
+  testing::internal::CaptureStdout();
+  const CommandLine line = parse_command_line(3, argv.data(), container(kGiB, 0, 2));
+  testing::internal::GetCapturedStdout();
+  testing::internal::GetCapturedStderr();
+  EXPECT_FALSE(line.config.has_value()) << flag << " " << value;
+  EXPECT_NE(line.exit_code, 0) << flag << " " << value;
+}
+
+TEST(Databases, SixteenByDefaultUpTo128) {
+  EXPECT_EQ(parse(container(kGiB, 0, 2), {}).databases, 16u);
+  EXPECT_EQ(parse(container(kGiB, 0, 2), {"--databases", "1"}).databases, 1u);
+  EXPECT_EQ(parse(container(kGiB, 0, 2), {"--databases", "128"}).databases, 128u);
+  for (const char* bad : {"0", "129", "-1", "abc"}) expect_refused("--databases", bad);
+}
+
+TEST(MaxKeySize, CappedByTheEntrysKeyLengthField) {
+  EXPECT_EQ(parse(container(kGiB, 0, 2), {"--max-key-size", "16777215"}).max_key_size, 16777215u);
+  expect_refused("--max-key-size", "16mb");
+}
+
+TEST(MaxValueSize, CappedByTheEntrysValueLengthField) {
+  EXPECT_EQ(parse(container(kGiB, 0, 2), {"--max-value-size", "1073741823"}).max_value_size,
+            1073741823u);
+  expect_refused("--max-value-size", "1gb");
+}
+
 TEST(DerivedDefaults, ThreadsFromTheCpuQuotaRoundedUpAndCappedByAffinity) {
   const Config quota = parse(container(kGiB, 1.5, 4), {});
   EXPECT_EQ(quota.threads, 2u);

@@ -315,5 +315,104 @@ TEST(CacheScanConcurrency, EveryScanSeesEveryStableKeyWhileAWriterChurns) {
   RecordProperty("scans", static_cast<int>(scans));
 }
 
+// Per database: the writer churns databases 0, 1 and 2 with the same key names in each, while
+// full scans of database 1 run. Every stable key of database 1 is passed exactly once, and never
+// an entry of another database (each value carries its database).
+TEST(CacheScanConcurrency, AScanOfOneDatabaseSeesItsOwnKeysOnlyWhileAWriterChurnsAll) {
+  constexpr std::size_t kStable = 500;
+  constexpr std::size_t kWrites = 15000;
+  constexpr unsigned kDatabases = 3;
+  ManualClock clock;
+  Cache cache(options(&clock));
+  auto tagged = [](unsigned db, std::string_view key, std::size_t x) {
+    return std::to_string(db) + "/" + value_for(key, x);
+  };
+  for (unsigned db = 0; db < kDatabases; ++db) {
+    for (std::size_t i = 0; i < kStable; ++i) cache.set(db, key_of(i), tagged(db, key_of(i), 1));
+  }
+
+  std::atomic<bool> started{false};
+  std::atomic<bool> finished{false};
+  std::thread writer([&] {
+    std::minstd_rand rng(17);
+    for (std::size_t op = 0; op < kWrites; ++op) {
+      const auto db = static_cast<unsigned>(op % kDatabases);
+      const std::string churn = churn_of(op / kDatabases);
+      cache.set(db, churn, tagged(db, churn, rng() % 30));
+      started.store(true, std::memory_order_release);
+      if (op % 2 == 1 && op > 192) cache.erase(db, churn_of(op / kDatabases - 1 - rng() % 32));
+      const std::string stable = key_of(rng() % kStable);
+      const auto other = static_cast<unsigned>(rng() % kDatabases);
+      cache.set(other, stable, tagged(other, stable, rng() % 50));
+    }
+    finished.store(true, std::memory_order_release);
+  });
+
+  while (!started.load(std::memory_order_acquire)) std::this_thread::yield();
+  std::size_t missing = 0;
+  std::size_t repeated = 0;
+  std::size_t foreign = 0;
+  do {
+    std::map<std::string, int> seen;
+    std::uint64_t cursor = 0;
+    do {
+      cursor = cache.scan(1, cursor, 16, [&](const EntryView& entry) {
+        ++seen[std::string(entry.key)];
+        if (entry.value.substr(0, 2) != "1/" || !well_formed(entry.key, entry.value.substr(2))) {
+          ++foreign;
+        }
+      });
+    } while (cursor != 0);
+    for (std::size_t i = 0; i < kStable; ++i) missing += seen.count(key_of(i)) == 1 ? 0 : 1;
+    for (const auto& [key, count] : seen) repeated += count > 1 ? 1 : 0;
+  } while (!finished.load(std::memory_order_acquire));
+  writer.join();
+  EXPECT_GT(cache.db_size(1), kStable + kWrites / kDatabases / 4);  // the tables grew
+  EXPECT_EQ(missing, 0u);
+  EXPECT_EQ(repeated, 0u);
+  EXPECT_EQ(foreign, 0u);
+}
+
+// A small database beside a large one: each call walks further in the shared shards, so a
+// COUNT still brings about that many of the small database's keys.
+TEST_F(CacheScanTest, ASmallDatabaseBesideALargeOneScansAtItsOwnCount) {
+  for (std::size_t i = 0; i < 4000; ++i) cache_.set(0, key_of(i), "zero");
+  for (std::size_t i = 0; i < 400; ++i) cache_.set(1, key_of(i), "one");
+  std::map<std::string, int> seen;
+  std::size_t calls = 0;
+  std::uint64_t cursor = 0;
+  do {
+    cursor = cache_.scan(1, cursor, 10, [&](const EntryView& entry) {
+      ++seen[std::string(entry.key)];
+      EXPECT_EQ(entry.value, "one");
+    });
+    ++calls;
+  } while (cursor != 0);
+  EXPECT_EQ(seen.size(), 400u);
+  for (const auto& [key, count] : seen) EXPECT_EQ(count, 1) << key;
+  EXPECT_LE(calls, 400u / 10 * 3 / 2);  // without the scaling: about 440
+}
+
+TEST_F(CacheScanTest, ForEachChunkedOfOneDatabase) {
+  for (std::size_t i = 0; i < 300; ++i) cache_.set(0, key_of(i), "zero");
+  for (std::size_t i = 0; i < 300; i += 3) cache_.set(2, key_of(i), "two");
+  std::map<std::string, int> seen;
+  std::size_t chunks = 0;
+  cache_.for_each_chunked(
+      2, ScanBudget{16},
+      [&](const EntryView& entry) {
+        ++seen[std::string(entry.key)];
+        EXPECT_EQ(entry.value, "two");
+      },
+      [&] { ++chunks; });
+  EXPECT_EQ(seen.size(), 100u);
+  for (const auto& [key, count] : seen) EXPECT_EQ(count, 1) << key;
+  // Database 2 holds a quarter of the entries, so a chunk walks up to 4 x 16 of them.
+  EXPECT_GE(chunks, 400u / 64);
+  std::size_t empty = 0;
+  cache_.for_each(5, [&](const EntryView&) { ++empty; });
+  EXPECT_EQ(empty, 0u);
+}
+
 }  // namespace
 }  // namespace respcache::storage

@@ -66,7 +66,7 @@ class HashTableScanTest : public testing::Test {
     return HashTable::position_of(table_.hash_of(entry));
   }
   bool add(const std::string& key, std::string_view value = "v") {
-    Entry* entry = Entry::create(key, value, {}, 0, 0);
+    Entry* entry = Entry::create(0, key, value, {}, 0, 0);
     if (!table_.insert(table_.hasher()(key), entry)) {
       Entry::destroy(entry);
       return false;

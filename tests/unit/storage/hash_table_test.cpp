@@ -36,7 +36,7 @@ class HashTableTest : public testing::Test {
   void use(KeyHasher hasher, std::size_t keys) { ASSERT_TRUE(table_.reset(hasher, keys)); }
   std::uint64_t hash(std::string_view key) const { return table_.hasher()(key); }
   Entry* add(std::string_view key, std::string_view value = "v") {
-    Entry* entry = Entry::create(key, value, {}, 0, 0);
+    Entry* entry = Entry::create(0, key, value, {}, 0, 0);
     EXPECT_TRUE(table_.insert(hash(key), entry)) << key;
     return entry;
   }
@@ -44,7 +44,7 @@ class HashTableTest : public testing::Test {
     table_.remove(hash(entry->key()), entry);
     Entry::destroy(entry);
   }
-  Entry* find(std::string_view key) const { return table_.find(hash(key), key); }
+  Entry* find(std::string_view key) const { return table_.find(hash(key), 0, key); }
   // Adds keys until a resize starts; returns them.
   std::vector<Entry*> fill_until_resizing() {
     std::vector<Entry*> entries;
@@ -73,7 +73,7 @@ TEST_F(HashTableTest, FindsByKey) {
   EXPECT_EQ(find("b"), b);
   EXPECT_EQ(find(""), empty);
   EXPECT_EQ(find("ab"), nullptr);
-  EXPECT_EQ(table_.find(hash("b"), "a"), nullptr);  // right key, wrong hash
+  EXPECT_EQ(table_.find(hash("b"), 0, "a"), nullptr);  // right key, wrong hash
 }
 
 // Every key has the same home slot and tag, so each lookup walks the cluster and tells keys
@@ -101,7 +101,7 @@ TEST_F(HashTableTest, RefusesAnInsertPastTheLongestDistanceChangingNothing) {
   use({&same_hash, 0}, 2000);  // room for all without a resize
   std::vector<Entry*> entries;
   for (std::size_t i = 0; i <= HashTable::kMaxDistance; ++i) entries.push_back(add(key_of(i)));
-  Entry* extra = Entry::create("one-too-many", "v", {}, 0, 0);
+  Entry* extra = Entry::create(0, "one-too-many", "v", {}, 0, 0);
   EXPECT_FALSE(table_.insert(hash("one-too-many"), extra));
   Entry::destroy(extra);
   EXPECT_EQ(table_.size(), HashTable::kMaxDistance + 1);
@@ -118,7 +118,7 @@ TEST_F(HashTableTest, ReplacePutsTheNewEntryInTheOldOnesPlace) {
   use({&few_hashes, 7}, 100);
   for (std::size_t i = 0; i < 40; ++i) add(key_of(i));
   Entry* old = find(key_of(17));
-  Entry* fresh = Entry::create(key_of(17), "new", {}, 0, 0);
+  Entry* fresh = Entry::create(0, key_of(17), "new", {}, 0, 0);
   ASSERT_TRUE(table_.replace(hash(key_of(17)), old, fresh));
   Entry::destroy(old);
   EXPECT_EQ(table_.size(), 40u);
@@ -153,7 +153,7 @@ TEST_F(HashTableTest, GrowsPastSevenEighthsAndMovesSlotsAFewPerWrite) {
   // Most entries are still in the old array: remove some, replace some, find the rest.
   for (std::size_t i = 0; i < 100; i += 2) erase(entries[i]);
   for (std::size_t i = 1; i < 100; i += 2) {
-    Entry* fresh = Entry::create(entries[i]->key(), "replaced", {}, 0, 0);
+    Entry* fresh = Entry::create(0, entries[i]->key(), "replaced", {}, 0, 0);
     ASSERT_TRUE(table_.replace(hash(fresh->key()), entries[i], fresh));
     Entry::destroy(entries[i]);
     entries[i] = fresh;
