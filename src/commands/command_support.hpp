@@ -43,6 +43,19 @@ bool iequals(std::string_view a, std::string_view b);
 /// Glob-style matching as Redis's stringmatchlen: * ? [a-z] [^x] and backslash escapes.
 bool glob_match(std::string_view pattern, std::string_view text, bool nocase);
 
+/// For a command on several keys (args from `first`, every `step`th a key): holds their shards
+/// so that the command runs whole, as in Redis, where no command is seen half done. One key
+/// locks nothing here (the cache locks its shard as usual).
+class WholeCommand {
+ public:
+  WholeCommand(CommandContext& ctx, std::size_t first, std::size_t step = 1) {
+    if (ctx.argc() > first + step) lock_.emplace(ctx.cache(), ctx.args.subspan(first), step);
+  }
+
+ private:
+  std::optional<storage::Cache::KeysAccess> lock_;
+};
+
 /// A subcommand of a container command such as CLIENT or CONFIG.
 struct Subcommand {
   std::string_view name;       ///< lowercase

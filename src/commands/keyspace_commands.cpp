@@ -60,12 +60,14 @@ void rename_generic(CommandContext& ctx, bool nx) {
 }  // namespace
 
 void cmd_del(CommandContext& ctx) {
+  const WholeCommand whole(ctx, 1);
   long long removed = 0;
   for (std::size_t i = 1; i < ctx.argc(); ++i) removed += ctx.db().erase(ctx.args[i]) ? 1 : 0;
   ctx.reply.integer(removed);
 }
 
 void cmd_exists(CommandContext& ctx) {
+  const WholeCommand whole(ctx, 1);
   long long found = 0;
   for (std::size_t i = 1; i < ctx.argc(); ++i) {
     const bool hit = ctx.db().contains(ctx.args[i]);
@@ -83,6 +85,7 @@ void cmd_type(CommandContext& ctx) {
 }
 
 void cmd_touch(CommandContext& ctx) {
+  const WholeCommand whole(ctx, 1);
   long long touched = 0;
   for (std::size_t i = 1; i < ctx.argc(); ++i) {
     const bool hit = ctx.db().read(ctx.args[i], [](const EntryView&) {});

@@ -110,6 +110,7 @@ void cmd_set(CommandContext& ctx) {
 }
 
 void cmd_mget(CommandContext& ctx) {
+  const WholeCommand whole(ctx, 1);
   ctx.reply.array(ctx.argc() - 1);
   for (std::size_t i = 1; i < ctx.argc(); ++i) {
     const bool hit =
@@ -121,6 +122,7 @@ void cmd_mget(CommandContext& ctx) {
 
 void cmd_mset(CommandContext& ctx) {
   if (!pairs_fit(ctx, "mset")) return;
+  const WholeCommand whole(ctx, 1, 2);
   WriteStatus status = WriteStatus::kOk;
   for (std::size_t i = 1; i < ctx.argc(); i += 2) {
     if (ctx.db().set(ctx.args[i], ctx.args[i + 1]) != WriteStatus::kOk) {
@@ -160,9 +162,9 @@ void cmd_getset(CommandContext& ctx) {
 
 void cmd_msetnx(CommandContext& ctx) {
   if (!pairs_fit(ctx, "msetnx")) return;
-  // If any key exists nothing is written; every shard is held from the checks to the last
-  // write, so no other client can create a key in between (as EXEC does).
-  const storage::Cache::ExclusiveAccess exclusive(ctx.cache());
+  // If any key exists nothing is written; the keys' shards are held from the checks to the
+  // last write, so no other client can create one of them in between (one pair too).
+  const storage::Cache::KeysAccess whole(ctx.cache(), ctx.args.subspan(1), 2);
   for (std::size_t i = 1; i < ctx.argc(); i += 2) {
     if (ctx.db().contains(ctx.args[i])) {
       ctx.reply.integer(0);

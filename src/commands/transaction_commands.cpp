@@ -94,7 +94,8 @@ void cmd_watch(CommandContext& ctx) {
   }
   for (std::size_t i = 1; i < ctx.argc(); ++i) {
     WatchedKeys::Key* key = nullptr;
-    switch (ctx.service.watch_table().watch(*ctx.client.watched, ctx.client.db, ctx.args[i], &key)) {
+    switch (
+        ctx.service.watch_table().watch(*ctx.client.watched, ctx.client.db, ctx.args[i], &key)) {
       case WatchTable::WatchResult::kFull:
         return ctx.reply.error(replies::kTooManyWatchedKeys);
       case WatchTable::WatchResult::kAlreadyWatched:

@@ -313,36 +313,49 @@ Cache::ExclusiveAccess::~ExclusiveAccess() {
   for (std::size_t i = cache_->shard_count_; i-- > 0;) cache_->shards_[i].mutex_.unlock();
 }
 
-Cache::PairAccess::PairAccess(Cache& cache, std::string_view a, std::string_view b)
+Cache::KeysAccess::KeysAccess(Cache& cache, std::span<const std::string_view> keys,
+                              std::size_t step)
     : cache_(nullptr) {
   // Inside ExclusiveAccess everything is held already.
   if (t_held_locks != nullptr && t_held_locks->all == &cache) return;
-  cache_ = &cache;
-  ShardMutex* first = &cache.locate(a).shard.mutex_;
-  ShardMutex* second = &cache.locate(b).shard.mutex_;
-  // Shards are locked in index order everywhere (ExclusiveAccess too), so no two threads
-  // ever wait for each other's.
-  if (second < first) std::swap(first, second);
-  lock_shard<true>(*first);
-  if (second != first) {
-    try {
-      lock_shard<true>(*second);
-    } catch (const CacheBusy&) {
-      first->unlock();
-      cache_ = nullptr;
-      throw;
+  std::uint64_t mask = 0;
+  const bool fits_mask = cache.shard_count_ <= 64;
+  if (fits_mask) {
+    for (std::size_t i = 0; i < keys.size(); i += step) {
+      mask |= std::uint64_t{1} << static_cast<std::size_t>(&cache.locate(keys[i]).shard -
+                                                           cache.shards_.get());
     }
   }
-  held_.some[0] = first;
-  held_.some[1] = second != first ? second : nullptr;
+  // Shards are locked in index order everywhere (ExclusiveAccess too), so no two threads
+  // ever wait for each other's.
+  cache_ = &cache;
+  std::size_t locked = 0;
+  try {
+    for (; locked < cache.shard_count_; ++locked) {
+      if (!fits_mask || (mask >> locked & 1U) != 0) lock_shard<true>(cache.shards_[locked].mutex_);
+    }
+  } catch (const CacheBusy&) {
+    while (locked-- > 0) {
+      if (!fits_mask || (mask >> locked & 1U) != 0) cache.shards_[locked].mutex_.unlock();
+    }
+    cache_ = nullptr;
+    throw;
+  }
+  if (fits_mask) {
+    held_.mask = mask;
+    held_.first_mutex = reinterpret_cast<const char*>(&cache.shards_[0].mutex_);
+    held_.stride = sizeof(Shard);
+  } else {
+    held_.all = &cache;
+  }
   t_held_locks = &held_;
 }
 
-Cache::PairAccess::~PairAccess() {
+Cache::KeysAccess::~KeysAccess() {
   if (cache_ == nullptr) return;
   t_held_locks = nullptr;
-  for (const ShardMutex* mutex : {held_.some[1], held_.some[0]}) {
-    if (mutex != nullptr) const_cast<ShardMutex*>(mutex)->unlock();
+  for (std::size_t i = cache_->shard_count_; i-- > 0;) {
+    if (held_.all != nullptr || (held_.mask >> i & 1U) != 0) cache_->shards_[i].mutex_.unlock();
   }
   if (held_.eviction_pending) cache_->enforce_budget();
 }

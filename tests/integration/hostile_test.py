@@ -305,6 +305,36 @@ class RespHostileTest(unittest.TestCase):
         self.assertEqual(command(self.server, "GET", keys[0]), b"mine")
         watch.finish("WATCH of 100,000 keys")
 
+    def test_scan_with_garbage_cursors_like_redis(self):
+        """SCAN with cursors that are not unsigned 64-bit numbers gets Redis's -ERR invalid
+        cursor (compared with redis-server) and the connection stays usable; what strtoull
+        takes (empty, a sign, 2^64-1) is a cursor, as in Redis, and answers a scan step."""
+        invalid = [b"abc", b"1.5", b" 1", b"1 ", b"0x10", b"18446744073709551616",
+                   b"99999999999999999999999", b"1" * 70000]
+        # Redis reads the cursor as a C string: what follows a NUL is not looked at.
+        odd_but_valid = [b"", b"\x00", b"\x00junk", b"-1", b"+1", b"18446744073709551615"]
+        redis = harness.start_redis()
+        self.addCleanup(redis.kill)
+        for server in (self.server, redis):
+            command(server, "SET", "k", "v")
+        watch = Watch(self, self.server, 16)
+        for cursor in invalid + odd_but_valid:
+            replies = []
+            for server in (self.server, redis):
+                with server.connect() as s:
+                    s.sendall(encode("SCAN", cursor) + encode("PING"))
+                    reader = harness.RespReader(s)
+                    replies.append((reader.reply(), reader.reply()))
+            ours, theirs = replies
+            if cursor in invalid:
+                self.assertEqual(theirs, ("ERR invalid cursor", b"PONG"), f"redis: {cursor[:30]!r}")
+                self.assertEqual(ours, theirs, f"SCAN {cursor[:30]!r}")
+            else:
+                self.assertIsInstance(theirs[0], list, f"redis: {cursor[:30]!r}")
+                self.assertIsInstance(ours[0], list, f"SCAN {cursor[:30]!r}: {ours!r}")
+                self.assertEqual((len(ours[0]), ours[1]), (2, b"PONG"))
+        watch.finish("SCAN with garbage cursors")
+
     def test_slowloris_does_not_stop_others(self):
         watch = Watch(self, self.server, 32)
         partial = encode("SET", "slow", "loris")

@@ -24,8 +24,7 @@ class Service {
   /// Admission for memory happens here (see execute), so the cache is told to let the
   /// writes of an admitted command through (storage::Cache::admit_over_budget).
   Service(core::ServerCore& core, storage::Cache& cache)
-      : core_(core), cache_(cache), watch_table_(cache, core.buffer_bytes),
-        script_runner_(core) {
+      : core_(core), cache_(cache), watch_table_(cache, core.buffer_bytes), script_runner_(core) {
     cache_.admit_over_budget(true);
   }
 

@@ -4,6 +4,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <memory>
+#include <span>
 #include <string>
 #include <string_view>
 
@@ -114,8 +115,8 @@ class KeyObserver {
   ~KeyObserver() = default;
 };
 
-/// The key-value store: `shard_count` shards, each a hash table behind a ShardMutex (a timed rwlock).
-/// It knows nothing of RESP or HTTP.
+/// The key-value store: `shard_count` shards, each a hash table behind a ShardMutex (a timed
+/// rwlock). It knows nothing of RESP or HTTP.
 ///
 /// Locking: reads take the shard's shared lock only, and record recency with a relaxed atomic
 /// store, so concurrent GETs of one shard never serialise. Writes take the exclusive lock of
@@ -156,24 +157,36 @@ class Cache {
     HeldShardLocks held_;
   };
 
-  /// Holds, exclusively, the locks of the shards of two keys (one lock when they share a
-  /// shard), taken in address order like every multi-lock here, for as long as it lives:
-  /// whatever the owning thread does to those two keys meanwhile is atomic to every other
-  /// thread (RENAME, COPY). Cache calls on the owning thread skip locking those shards and
-  /// lock any other as usual, except that eviction in other shards, when a write leaves the
-  /// cache over budget, waits for the destructor (after the locks go), so that no thread waits
-  /// for a third lock while holding two. Inside ExclusiveAccess it is a no-op; it must not be
-  /// nested in another PairAccess, nor hold an ExclusiveAccess inside it.
-  class PairAccess {
+  /// Holds, exclusively, the locks of the shards of some keys (each shard once), taken in
+  /// index order like every multi-lock here, for as long as it lives: whatever the owning
+  /// thread does to those keys meanwhile is atomic to every other thread (MGET, MSET, DEL of
+  /// several keys; RENAME, COPY). Cache calls on the owning thread skip locking those shards;
+  /// eviction in other shards, when a write leaves the cache over budget, waits for the
+  /// destructor (after the locks go), so that no thread waits for another lock while holding
+  /// some. With more than 64 shards it holds them all. Inside ExclusiveAccess it is a no-op;
+  /// it must not be nested in another KeysAccess, nor hold an ExclusiveAccess inside it, nor
+  /// touch keys it was not given.
+  class KeysAccess {
    public:
-    PairAccess(Cache& cache, std::string_view a, std::string_view b);
-    ~PairAccess();
-    PairAccess(const PairAccess&) = delete;
-    PairAccess& operator=(const PairAccess&) = delete;
+    KeysAccess(Cache& cache, std::span<const std::string_view> keys, std::size_t step = 1);
+    ~KeysAccess();
+    KeysAccess(const KeysAccess&) = delete;
+    KeysAccess& operator=(const KeysAccess&) = delete;
 
    private:
     Cache* cache_;  // null when inside ExclusiveAccess
     HeldShardLocks held_;
+  };
+
+  /// KeysAccess of two keys.
+  class PairAccess {
+   public:
+    PairAccess(Cache& cache, std::string_view a, std::string_view b)
+        : keys_{a, b}, access_(cache, keys_) {}
+
+   private:
+    std::string_view keys_[2];
+    KeysAccess access_;
   };
 
   /// CLIENT NO-TOUCH: while one lives on a thread, that thread's reads leave the entries'

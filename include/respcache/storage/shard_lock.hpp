@@ -1,6 +1,8 @@
 #pragma once
 
 #include <chrono>
+#include <cstddef>
+#include <cstdint>
 #include <exception>
 #include <shared_mutex>
 
@@ -14,25 +16,35 @@ class Cache;
 using ShardMutex = std::shared_timed_mutex;
 
 /// The shard locks the calling thread holds through Cache::ExclusiveAccess (every shard of
-/// `all`) or Cache::PairAccess (the one or two mutexes in `some`). Shard operations skip their
-/// own locking for those: the thread already excludes everyone else there.
+/// `all`) or Cache::KeysAccess (the shards whose index bits are set in `mask`, of the cache
+/// whose first shard mutex is `first_mutex`, shards `stride` bytes apart). Shard operations
+/// skip their own locking for those: the thread already excludes everyone else there.
 struct HeldShardLocks {
   const Cache* all = nullptr;
-  const ShardMutex* some[2] = {nullptr, nullptr};
-  /// Set by a write inside a PairAccess that left the cache over budget: evicting in other
-  /// shards would take a third lock while holding two, so PairAccess does it once released.
+  std::uint64_t mask = 0;
+  const char* first_mutex = nullptr;
+  std::size_t stride = 0;
+  /// Set by a write inside a KeysAccess that left the cache over budget: evicting in other
+  /// shards would take another lock while holding some, so KeysAccess does it once released.
   bool eviction_pending = false;
+
+  bool holds(const ShardMutex& mutex) const {
+    if (mask == 0) return false;
+    const auto offset = reinterpret_cast<const char*>(&mutex) - first_mutex;
+    if (offset < 0) return false;
+    const auto index = static_cast<std::size_t>(offset) / stride;
+    return index < 64 && (mask >> index & 1U) != 0;
+  }
 };
 
-/// Null unless the thread is inside ExclusiveAccess or PairAccess: the plain path pays one
+/// Null unless the thread is inside ExclusiveAccess or KeysAccess: the plain path pays one
 /// thread-local compare for both.
 inline thread_local HeldShardLocks* t_held_locks = nullptr;
 
 /// Whether the calling thread already holds `mutex` of `cache` exclusively.
 inline bool held_by_this_thread(const ShardMutex& mutex, const Cache* cache) {
   const HeldShardLocks* held = t_held_locks;
-  return held != nullptr &&
-         (held->all == cache || held->some[0] == &mutex || held->some[1] == &mutex);
+  return held != nullptr && (held->all == cache || held->holds(mutex));
 }
 
 /// Whether the calling thread holds every shard of some cache (a script or an EXEC runs).

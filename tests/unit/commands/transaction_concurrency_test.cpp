@@ -229,5 +229,60 @@ TEST(TransactionConcurrency, MsetnxIsAllOrNothingToReadersAndDeleters) {
   EXPECT_EQ(last[0], last[1]);
 }
 
+// Multi-key commands outside MULTI are atomic in Redis too (one thread runs them whole):
+// MGET a b against transactions that increment both must never see them differ.
+TEST(MultiKeyConcurrency, MgetNeverSeesHalfAnIncrementTransaction) {
+  SharedService server;
+  const auto [a, b] = keys_in_two_shards("counter:");
+  std::atomic<int> torn{0};
+  std::atomic<std::size_t> writers_left{kThreads / 2};
+  on_threads(server, [&](SharedService::Client& client, std::size_t thread) {
+    const bool writer = thread % 2 == 0;
+    for (int i = 0; writer ? i < kRounds : (i < kRounds || writers_left.load() > 0); ++i) {
+      if (writer) {
+        client.transaction({{"INCR", a}, {"INCR", b}});
+        continue;
+      }
+      const auto got = client.values({"MGET", a, b});
+      if ((got.size() != 2 || got[0] != got[1]) && torn.fetch_add(1) == 0) {
+        ADD_FAILURE() << "MGET read " << got[0].value_or("(nil)") << " and "
+                      << got[1].value_or("(nil)");
+      }
+    }
+    if (writer) writers_left.fetch_sub(1);
+  });
+  EXPECT_EQ(torn.load(), 0) << "MGETs saw a transaction half done";
+}
+
+// DEL x y and MSET x v y v of two cross-shard keys against readers in MULTI/EXEC: each
+// reader sees both keys with one value, or neither.
+TEST(MultiKeyConcurrency, DelAndMsetOfTwoKeysAreAllOrNothing) {
+  SharedService server;
+  const auto [x, y] = keys_in_two_shards("pair:");
+  std::atomic<int> torn{0};
+  std::atomic<std::size_t> writers_left{kThreads / 2};
+  on_threads(server, [&](SharedService::Client& client, std::size_t thread) {
+    const bool writer = thread % 4 < 2;
+    // The window between MSET's two writes is short: more rounds to land in it.
+    const int rounds = 5 * kRounds;
+    for (int i = 0; writer ? i < rounds : (i < rounds || writers_left.load() > 0); ++i) {
+      if (thread % 4 == 0) {
+        const std::string value = std::to_string(thread) + ":" + std::to_string(i);
+        client.run({"MSET", x, value, y, value});
+      } else if (thread % 4 == 1) {
+        client.run({"DEL", x, y});
+      } else {
+        const auto got = client.transaction({{"GET", x}, {"GET", y}});
+        if ((got.size() != 2 || got[0] != got[1]) && torn.fetch_add(1) == 0) {
+          ADD_FAILURE() << "EXEC read " << got[0].value_or("(nil)") << " and "
+                        << got[1].value_or("(nil)");
+        }
+      }
+    }
+    if (writer) writers_left.fetch_sub(1);
+  });
+  EXPECT_EQ(torn.load(), 0) << "a DEL or an MSET of two keys seen half done";
+}
+
 }  // namespace
 }  // namespace respcache::commands
