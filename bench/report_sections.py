@@ -24,9 +24,10 @@ def sh(cmd):
 
 
 def code_line(paths="src include bench CMakeLists.txt"):
-    """The commit measured, and whether the working tree differed from it where it matters."""
+    """The commit measured, and whether the working tree differed from it where it matters
+    (the reports themselves, bench/*.md, do not count: the scripts rewrite them)."""
     commit = sh(f"git -C {ROOT} rev-parse --short HEAD") or "unknown"
-    dirty = sh(f"git -C {ROOT} status --porcelain -- {paths}")
+    dirty = sh(f"git -C {ROOT} status --porcelain -- {paths} ':(exclude)bench/*.md'")
     return commit + (f" **with uncommitted changes** in {paths.replace(' ', ', ')} "
                      "(not reproducible from the commit alone)" if dirty else "")
 
