@@ -472,7 +472,7 @@ def eval_argument_cases():
         Case("EVAL_RO numkeys negative", C("EVAL_RO", s1, "-5")),
         # Redis 7.0 keeps every EVAL script for ever; respcache bounds them as 7.4 does (500,
         # least recently used first), so a case with more than 500 differs on purpose:
-        # tests/unit/scripting covers the bound.
+        # hostile_script_test.py checks the bound (100k distinct scripts, the oldest evicted).
         Case("EVAL pipeline", E("return 1") + E("return 2") + C("SCRIPT", "EXISTS", sha("return 1"))),
     ]
 
