@@ -5,6 +5,7 @@
 #include <cstdint>
 #include <exception>
 #include <shared_mutex>
+#include <thread>
 
 namespace respcache::storage {
 
@@ -80,6 +81,28 @@ bool try_lock(ShardMutex& mutex) {
   }
 }
 
+// Waits up to kBusyPoll for the lock. Under ThreadSanitizer it polls try_lock instead:
+// libstdc++'s timed locks use pthread_rwlock_clockwrlock, which GCC 12's TSan does not
+// intercept, so it would not see the lock taken and would report races on everything the
+// lock protects.
+template <bool kExclusive>
+bool timed_try_lock(ShardMutex& mutex) {
+#if defined(__SANITIZE_THREAD__)
+  const auto deadline = std::chrono::steady_clock::now() + kBusyPoll;
+  while (std::chrono::steady_clock::now() < deadline) {
+    if (try_lock<kExclusive>(mutex)) return true;
+    std::this_thread::yield();
+  }
+  return false;
+#else
+  if constexpr (kExclusive) {
+    return mutex.try_lock_for(kBusyPoll);
+  } else {
+    return mutex.try_lock_shared_for(kBusyPoll);
+  }
+#endif
+}
+
 // The contended path: wait, checking every few milliseconds whether to give up.
 template <bool kExclusive>
 void lock_slowly(ShardMutex& mutex) {
@@ -93,11 +116,7 @@ void lock_slowly(ShardMutex& mutex) {
     return;
   }
   while (true) {
-    if constexpr (kExclusive) {
-      if (mutex.try_lock_for(kBusyPoll)) return;
-    } else {
-      if (mutex.try_lock_shared_for(kBusyPoll)) return;
-    }
+    if (timed_try_lock<kExclusive>(mutex)) return;
     if (check->give_up()) throw CacheBusy();
   }
 }
