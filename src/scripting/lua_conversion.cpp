@@ -290,7 +290,7 @@ void write_lua_reply(lua_State* lua, protocol::ReplyBuilder& reply, int script_r
       }
       break;
     case LUA_TNUMBER:
-      reply.integer(static_cast<long long>(lua_tonumber(lua, -1)));
+      reply.integer(lua_number_to<long long>(lua_tonumber(lua, -1)));
       break;
     case LUA_TTABLE:
       write_table(lua, reply, script_resp);

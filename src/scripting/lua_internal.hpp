@@ -6,6 +6,7 @@
 // any lua_* call) must keep no C++ object with a destructor in its frame: Debian's liblua5.1
 // is C, and its errors unwind with longjmp.
 
+#include <limits>
 #include <string_view>
 
 #include "respcache/protocol/reply_builder.hpp"
@@ -38,6 +39,18 @@ struct LuaEngine::Access {
     return limit != 0 && engine.hook_calls_ * per_hook > limit;
   }
 };
+
+/// A Lua number as Redis's (long long) / (int) casts give it on x86-64, without their
+/// undefined behaviour: truncated toward zero, and the type's minimum for NaN or a value out
+/// of range (what cvttsd2si yields; `return 2e22` answers -9223372036854775808 on Redis).
+template <class Integer>
+Integer lua_number_to(lua_Number number) {
+  constexpr auto kMin = static_cast<lua_Number>(std::numeric_limits<Integer>::min());
+  // max + 1 is a power of two, so exact as a double, unlike max itself.
+  constexpr auto kPastMax = -kMin;
+  if (!(number >= kMin && number < kPastMax)) return std::numeric_limits<Integer>::min();
+  return static_cast<Integer>(number);
+}
 
 /// Loads the libraries Redis gives scripts (base, table, string, math, cjson, bit, and debug
 /// for the error handler only), without dofile, loadfile and print.

@@ -155,7 +155,7 @@ int redis_log(lua_State* lua) {
   if (argc < 2) return fail(lua, "redis.log() requires two arguments or more.", true);
   if (lua_isnumber(lua, 1) == 0)
     return fail(lua, "First argument must be a number (log level).", true);
-  const int level = static_cast<int>(lua_tonumber(lua, 1));
+  const int level = lua_number_to<int>(lua_tonumber(lua, 1));
   if (level < kLogDebug || level > kLogWarning) return fail(lua, "Invalid debug level.", true);
   // The message is glued together on the Lua stack, so no C++ string is alive on error.
   int pieces = 0;
@@ -181,7 +181,7 @@ int redis_setresp(lua_State* lua) {
   if (run == nullptr)
     return fail(lua, "redis.setresp can only be called inside a script invocation", true);
   if (lua_gettop(lua) != 1) return fail(lua, "redis.setresp() requires one argument.", true);
-  const int resp = static_cast<int>(lua_tonumber(lua, 1));
+  const int resp = lua_number_to<int>(lua_tonumber(lua, 1));
   if (resp != 2 && resp != 3) return fail(lua, "RESP version must be 2 or 3.", true);
   run->resp = resp;
   return 0;
@@ -194,7 +194,7 @@ int redis_set_repl(lua_State* lua) {
     return fail(lua, "redis.set_repl can only be called inside a script invocation", true);
   }
   if (lua_gettop(lua) != 1) return fail(lua, "redis.set_repl() requires two arguments.", true);
-  const int flags = static_cast<int>(lua_tonumber(lua, -1));
+  const int flags = lua_number_to<int>(lua_tonumber(lua, -1));
   if ((flags & ~(kReplAof | kReplReplica)) != 0) {
     return fail(
         lua, "Invalid replication flags. Use REPL_AOF, REPL_REPLICA, REPL_ALL or REPL_NONE.", true);

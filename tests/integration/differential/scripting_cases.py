@@ -44,6 +44,10 @@ def conversion_cases():
     s3 = "redis.setresp(3); "
     return [
         Case("return integer", E("return 42")),
+        Case("return a number past long long", E("return 2e22")),
+        Case("return a negative number past long long", E("return -2e22")),
+        Case("return NaN", E("return 0/0")),
+        Case("setresp with a huge number", E("return redis.setresp(1e30)")),
         Case("return negative integer", E("return -7")),
         Case("return 3.99 truncates", E("return 3.99")),
         Case("return -3.5 truncates", E("return -3.5")),
