@@ -4,10 +4,12 @@
 
 namespace respcache::scripting {
 
-std::string lowercase_sha(std::string_view sha) {
-  std::string out(sha);
-  for (char& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return out;
+bool lowercase_sha(std::string_view sha, std::array<char, 40>& out) {
+  if (sha.size() != out.size()) return false;
+  for (std::size_t i = 0; i < out.size(); ++i) {
+    out[i] = static_cast<char>(std::tolower(static_cast<unsigned char>(sha[i])));
+  }
+  return true;
 }
 
 ScriptCache::~ScriptCache() { charge(-static_cast<std::int64_t>(bytes_.load())); }
@@ -23,9 +25,10 @@ void ScriptCache::charge(std::int64_t bytes) {
 }
 
 std::shared_ptr<const Script> ScriptCache::find(std::string_view sha) {
-  const std::string key = lowercase_sha(sha);
+  std::array<char, 40> name;
+  if (!lowercase_sha(sha, name)) return nullptr;
   const std::lock_guard lock(mutex_);
-  const auto it = scripts_.find(key);
+  const auto it = scripts_.find(std::string_view(name.data(), name.size()));
   if (it == scripts_.end()) return nullptr;
   if (!it->second.pinned)
     eval_order_.splice(eval_order_.end(), eval_order_, it->second.in_eval_order);
@@ -33,9 +36,10 @@ std::shared_ptr<const Script> ScriptCache::find(std::string_view sha) {
 }
 
 bool ScriptCache::contains(std::string_view sha) {
-  const std::string key = lowercase_sha(sha);
+  std::array<char, 40> name;
+  if (!lowercase_sha(sha, name)) return false;
   const std::lock_guard lock(mutex_);
-  return scripts_.contains(key);
+  return scripts_.contains(std::string_view(name.data(), name.size()));
 }
 
 std::shared_ptr<const Script> ScriptCache::add(std::shared_ptr<const Script> script, bool pinned) {

@@ -1,6 +1,7 @@
 #pragma once
 
 #include <array>
+#include <functional>
 #include <atomic>
 #include <cstdint>
 #include <list>
@@ -69,7 +70,14 @@ class ScriptCache {
   void evict_if_over_bound();
 
   mutable std::mutex mutex_;
-  std::unordered_map<std::string, Slot> scripts_;
+  // Looked up by string_view, so that EVALSHA's lookup allocates nothing.
+  struct NameHash {
+    using is_transparent = void;
+    std::size_t operator()(std::string_view name) const {
+      return std::hash<std::string_view>{}(name);
+    }
+  };
+  std::unordered_map<std::string, Slot, NameHash, std::equal_to<>> scripts_;
   std::list<std::string> eval_order_;  // least recently used first
   std::atomic<std::uint64_t> generation_{0};
   std::atomic<std::uint64_t> flushes_{0};
@@ -77,7 +85,8 @@ class ScriptCache {
   std::atomic<std::int64_t>* meter_;
 };
 
-/// A script's name in lowercase, as Redis compares them.
-std::string lowercase_sha(std::string_view sha);
+/// A script's name in lowercase, as Redis compares them, in `out`; false when `sha` has not
+/// a name's 40 characters (it then names no script).
+bool lowercase_sha(std::string_view sha, std::array<char, 40>& out);
 
 }  // namespace respcache::scripting
