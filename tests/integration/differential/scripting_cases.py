@@ -477,6 +477,12 @@ def eval_argument_cases():
         # Redis 7.0 keeps every EVAL script for ever; respcache bounds them as 7.4 does (500,
         # least recently used first), so a case with more than 500 differs on purpose:
         # hostile_script_test.py checks the bound (100k distinct scripts, the oldest evicted).
+        Case("CONFIG busy-reply-threshold and its old name lua-time-limit",
+             C("CONFIG", "SET", "lua-time-limit", "300"), C("CONFIG", "GET", "busy-reply-threshold"),
+             C("CONFIG", "SET", "busy-reply-threshold", "abc"),
+             C("CONFIG", "SET", "lua-time-limit", "-1"),
+             C("CONFIG", "SET", "busy-reply-threshold", "5000"),
+             C("CONFIG", "GET", "busy-reply-threshold")),
         Case("EVAL pipeline", E("return 1") + E("return 2") + C("SCRIPT", "EXISTS", sha("return 1"))),
     ]
 
