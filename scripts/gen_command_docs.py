@@ -28,7 +28,7 @@ bitfield_ro setex psetex getex expire pexpire expireat pexpireat ttl pttl persis
 exists dbsize flushall flushdb move swapdb scan keys type randomkey rename renamenx copy touch
 expiretime pexpiretime object memory select ping echo quit multi exec discard watch unwatch auth
 hello client command config eval evalsha eval_ro evalsha_ro script info time role wait lastsave
-slowlog monitor""".split()
+slowlog monitor shutdown""".split()
 SUBCOMMANDS = {
     "client": "id setname getname info list kill pause unpause reply no-evict help".split(),
     "command": "count docs info list getkeys help".split(),

@@ -102,6 +102,8 @@ constexpr CommandSpec kCommands[] = {
     {"lastsave", 1, kLoading | kStale | kFast, 0, 0, 0, cmd_lastsave},
     {"slowlog", -2, 0, 0, 0, 0, cmd_slowlog},
     {"monitor", 1, kAdmin | kNoScript | kLoading | kStale, 0, 0, 0, cmd_monitor},
+    {"shutdown", -1, kAdmin | kNoScript | kLoading | kStale | kNoMulti | kAllowBusy, 0, 0, 0,
+     cmd_shutdown},
 };
 constexpr std::size_t kCommandCount = std::size(kCommands);
 static_assert(kCommandCount <= core::kMaxCommands,

@@ -108,6 +108,7 @@ void cmd_time(CommandContext& ctx);
 void cmd_role(CommandContext& ctx);
 void cmd_wait(CommandContext& ctx);
 void cmd_lastsave(CommandContext& ctx);
+void cmd_shutdown(CommandContext& ctx);
 void cmd_slowlog(CommandContext& ctx);
 void cmd_monitor(CommandContext& ctx);
 

@@ -33,9 +33,6 @@ void record_timing(core::WorkerStats& stats, std::size_t command,
   bump(stats.command_latency[command][bucket]);
 }
 
-constexpr std::string_view kBusy =
-    "BUSY Redis is busy running a script. You can only call SCRIPT KILL or SHUTDOWN NOSAVE.";
-
 // Redis's allow-busy commands: what a client may still do while a script holds the cache.
 bool allowed_while_busy(const CommandSpec& spec, std::span<const std::string_view> args) {
   if ((spec.flags & kAllowBusy) != 0) return true;
@@ -121,8 +118,12 @@ Service::Outcome Service::execute(ClientState& client, std::span<const std::stri
     reply.error(replies::kNoAuth);
     return refuse();
   }
+  if (transaction != nullptr && (spec->flags & kNoMulti) != 0) {
+    reply.error("ERR Command not allowed inside a transaction");
+    return refuse();
+  }
   if (script_runner_.busy() && !allowed_while_busy(*spec, args)) {
-    reply.error(kBusy);
+    reply.error(replies::kBusyScript);
     return refuse();
   }
   if (refused_for_memory(*spec, transaction)) {
@@ -154,7 +155,7 @@ Service::Outcome Service::execute(ClientState& client, std::span<const std::stri
     // It waited for a shard that a script has held past busy-reply-threshold, and gave up
     // before changing anything there.
     reply.rollback(mark);
-    reply.error(kBusy);
+    reply.error(replies::kBusyScript);
   }
   return Outcome::kDone;
 }

@@ -68,9 +68,11 @@ void Server::run() {
     spdlog::info("received {}, shutting down", signal == SIGINT ? "SIGINT" : "SIGTERM");
     begin_shutdown();
   });
+  core_.shutdown.install([this] { stop(); });  // SHUTDOWN
   schedule_idle_sweep();
   accept_next();
   io_.run();
+  core_.shutdown.install({});
   wait_for_workers();
 }
 
@@ -151,6 +153,8 @@ void Server::close_idle_clients() {
 
 void Server::begin_shutdown() {
   stopping_ = true;
+  // A script that never ends would keep its worker from finishing.
+  service_.script_runner().kill_for_shutdown();
   std::error_code ec;
   acceptor_.close(ec);
   idle_sweep_.cancel();

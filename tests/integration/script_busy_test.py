@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """A long-running script: -BUSY for the other clients past busy-reply-threshold, SCRIPT KILL
 of a script that has not written, -UNKILLABLE once it has, and everything back to normal
-after. The same scenarios run on Debian's redis-server (the expected bytes come from it at
+after; SHUTDOWN refused with -BUSY while SHUTDOWN NOSAVE stops the server, written or not. The same scenarios run on Debian's redis-server (the expected bytes come from it at
 run time, except the script's own reply, checked by prefix) and on respcache.
 
 Both servers run with busy-reply-threshold 300 ms; respcache with --threads 2, and the
@@ -135,6 +135,26 @@ class BusyTests:
                          b"-UNKILLABLE Sorry the script already executed write commands against "
                          b"the dataset. You can either wait the script termination or kill the "
                          b"server in a hard way using the SHUTDOWN NOSAVE command.\r\n")
+
+    def check_shutdown_nosave(self, script):
+        others = self.others()
+        runner = self.conn()
+        runner.send("EVAL", script, "0")
+        time.sleep(THRESHOLD_MS / 1000 + 0.4)
+        self.assertEqual(others[0].call("SHUTDOWN"), BUSY)
+        self.assertEqual(others[0].call("SHUTDOWN", "SAVE"), BUSY)
+        self.assertEqual(others[1].call("SHUTDOWN", "NOSAVE"), "closed")
+        try:
+            status = self.server.proc.wait(timeout=10)
+        except Exception:
+            self.fail("still running 10 s after SHUTDOWN NOSAVE")
+        self.assertEqual(status, 0)
+
+    def test_shutdown_nosave_stops_a_busy_script(self):
+        self.check_shutdown_nosave(LOOP)
+
+    def test_shutdown_nosave_stops_a_script_that_wrote(self):
+        self.check_shutdown_nosave(WRITE_THEN_LOOP)
 
     def test_slow_script_finishes(self):
         # Runs past the threshold on its own and ends normally: -BUSY meanwhile, then its

@@ -1,6 +1,6 @@
-"""Graceful shutdown of the real respcache binary: on SIGTERM or SIGINT it stops accepting,
-answers every command it has already read, and exits 0 - even with a pipeline in flight,
-idle clients, or a half-sent command.
+"""Graceful shutdown of the real respcache binary: on SIGTERM, SIGINT or the SHUTDOWN command
+it stops accepting, answers every command it has already read, and exits 0 - even with a
+pipeline in flight, idle clients, a half-sent command, or a script that never ends.
 
 Usage: shutdown_test.py path/to/respcache
 """
@@ -171,6 +171,34 @@ class ShutdownTest(unittest.TestCase):
     def test_sigint_idle_server(self):
         self.check_exit(signal.SIGINT)
         self.assert_port_closed()
+
+    def shutdown_command(self, *args):
+        sock = self.server.connect(timeout=EXIT_TIMEOUT)
+        sock.sendall(encode("SET", "before", "1") + encode("SHUTDOWN", *args))
+        data, closed = harness.read_until_closed(sock, EXIT_TIMEOUT)
+        sock.close()
+        # As Redis: the SET's reply, then the connection closes with no reply to SHUTDOWN.
+        self.assertTrue(closed, "connection still open after SHUTDOWN")
+        self.assertEqual(data, b"+OK\r\n")
+        self.check_exit(signal.SIGTERM, signalled_at=time.time())
+        self.assert_port_closed()
+
+    def test_shutdown_command(self):
+        self.shutdown_command()
+
+    def test_shutdown_nosave_now_force(self):
+        self.shutdown_command("NOSAVE", "NOW", "FORCE")
+
+    def test_sigterm_stops_an_endless_script_on_the_only_thread(self):
+        # With one worker the script's thread is the only one: nobody can send SCRIPT KILL
+        # or SHUTDOWN NOSAVE, so the signal itself must end the script.
+        self.server.kill()
+        self.server = harness.start_respcache(BINARY, "--threads", "1")
+        sock = self.server.connect(timeout=EXIT_TIMEOUT)
+        sock.sendall(encode("EVAL", "redis.call('set', 'k', 'v') while true do end", "0"))
+        time.sleep(0.3)
+        self.check_exit(signal.SIGTERM)
+        sock.close()
 
 
 

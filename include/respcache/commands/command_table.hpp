@@ -27,6 +27,8 @@ enum CommandFlag : std::uint32_t {
   /// respcache's own, not reported by COMMAND: runs at once inside MULTI instead of being
   /// queued (EXEC, DISCARD, MULTI, WATCH, QUIT, as Redis's processCommand lists them).
   kRunsInMulti = 1U << 16,
+  /// respcache's own, Redis's CMD_NO_MULTI: refused inside MULTI (SHUTDOWN).
+  kNoMulti = 1U << 17,
 };
 
 /// One command: its lowercase name, Redis arity (n: exactly n arguments counting the name;

@@ -50,6 +50,13 @@ class ScriptRunner final : public storage::BusyCheck {
     return KillResult::kKilled;
   }
 
+  /// At shutdown: stops the running script even if it has written, as Redis's SHUTDOWN
+  /// NOSAVE does by exiting; otherwise an endless script would keep its thread for ever.
+  void kill_for_shutdown() {
+    scripting::LuaEngine* engine = running_.load(std::memory_order_acquire);
+    if (engine != nullptr) engine->request_kill();
+  }
+
   /// Whether a script has been running for longer than busy-reply-threshold: other clients
   /// then get -BUSY. Never true on the script's own thread (its commands hold the cache).
   bool busy() const {

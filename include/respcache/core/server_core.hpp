@@ -14,6 +14,7 @@
 #include "respcache/core/error_stats.hpp"
 #include "respcache/core/monitor_feed.hpp"
 #include "respcache/core/settings.hpp"
+#include "respcache/core/shutdown_request.hpp"
 #include "respcache/core/slowlog.hpp"
 #include "respcache/core/statistics.hpp"
 
@@ -40,6 +41,7 @@ struct ServerCore {
   Slowlog slowlog;
   ErrorStats errors;
   MonitorFeed monitors{buffer_bytes};
+  ShutdownRequest shutdown;
 
   std::uint64_t next_client_id() { return next_client_id_.fetch_add(1, std::memory_order_relaxed); }
   /// 40 random hex digits, as Redis's run_id.

@@ -190,6 +190,21 @@ def server_info_cases():
              C("INFO", "errorstats")),
         Case("INFO errorstats empty after RESETSTAT", C("NOSUCH"), C("CONFIG", "RESETSTAT"),
              C("INFO", "ERRORSTATS")),
+        # SHUTDOWN's refusals only: one that succeeds would stop the servers (shutdown_test
+        # and script_busy_test check those).
+        Case("SHUTDOWN ABORT", C("SHUTDOWN", "ABORT")),
+        Case("SHUTDOWN abort lower case", C("shutdown", "abort")),
+        Case("SHUTDOWN bogus", C("SHUTDOWN", "bogus")),
+        Case("SHUTDOWN NOSAVE SAVE", C("SHUTDOWN", "NOSAVE", "SAVE")),
+        Case("SHUTDOWN ABORT NOSAVE", C("SHUTDOWN", "ABORT", "NOSAVE")),
+        Case("SHUTDOWN NOW bogus", C("SHUTDOWN", "NOW", "bogus")),
+        Case("SHUTDOWN in MULTI", C("MULTI") + C("SHUTDOWN") + C("SET", "k", "v") + C("EXEC"),
+             C("GET", "k")),
+        Case("SHUTDOWN NOSAVE in MULTI then DISCARD", C("MULTI") + C("SHUTDOWN", "NOSAVE")
+             + C("DISCARD"), C("PING")),
+        Case("SHUTDOWN from a script", C("EVAL", "return redis.call('shutdown')", "0")),
+        Case("SHUTDOWN from a script by pcall",
+             C("EVAL", "return redis.pcall('shutdown', 'abort')", "0")),
     ]
 
 
