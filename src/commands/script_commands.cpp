@@ -1,9 +1,10 @@
 // EVAL, EVALSHA, EVAL_RO, EVALSHA_RO and SCRIPT, with Redis 7.0's semantics and replies.
 //
-// Atomicity: a script runs while holding the whole cache (storage::Cache::ExclusiveAccess),
-// the mechanism EXEC uses, so no other client's command runs between two of its commands,
-// whichever keys it touches, declared or not. Its redis.call() goes to the same handlers as
-// a client's commands, through ScriptCall below.
+// Atomicity: a script runs alone among scripts, holding its declared keys' shards and every
+// other shard it touches from first touch to its end (storage::Cache::ScriptAccess, built on
+// the shard locks EXEC takes), so no other client's command runs between two of its
+// commands on anything it reads or writes, declared or not. Its redis.call() goes to the same
+// handlers as a client's commands, through ScriptCall below.
 
 #include <memory>
 #include <string>
@@ -139,7 +140,7 @@ void eval_generic(CommandContext& ctx, bool by_sha, bool read_only_command) {
 
   scripting::LuaEngine& engine = runner.engine();
   ScriptCall caller(ctx);
-  const storage::Cache::ExclusiveAccess exclusive(ctx.cache());
+  const storage::Cache::ScriptAccess access(ctx.cache(), keys);
   const RunningScript running(runner, engine);
   const storage::FrozenTime frozen(ctx.cache().clock());
   engine.run(*script, run, keys, argv, caller, ctx.reply);

@@ -77,8 +77,10 @@ WriteStatus Cache::update(unsigned db, std::string_view key, UpdateFn fn) {
   bool over_budget = false;
   const WriteStatus status = h.shard.update(h.full, db, key, clock_->now_ms(), fn, over_budget);
   if (!over_budget) return status;
-  // Inside PairAccess another shard's lock may not be taken now (see HeldShardLocks).
-  if (HeldShardLocks* held = t_held_locks; held != nullptr && held->all != this) {
+  // Inside KeysAccess another shard's lock may not be taken now (see HeldShardLocks); a
+  // script may take them (ScriptAccess), so it evicts as it writes.
+  if (HeldShardLocks* held = t_held_locks;
+      held != nullptr && held->all != this && held->extendable != this) {
     held->eviction_pending = true;
   } else {
     evict_across_shards(static_cast<std::size_t>(&h.shard - shards_.get()));
@@ -160,6 +162,7 @@ std::size_t Cache::expire_some(std::size_t max_checks) {
   const std::int64_t now = clock_->now_ms();
   TtlSamples ttls;
   for (std::size_t i = 0; i < shard_count_; ++i) {
+    if (script_running_.load(std::memory_order_acquire)) break;
     for (std::size_t round = 0; round < kMaxRoundsPerShard; ++round) {
       const std::size_t found = shards_[i].expire_some(now, max_checks, &ttls);
       removed += found;
@@ -293,15 +296,71 @@ CacheStats Cache::stats() const {
   return s;
 }
 
+// Takes the exclusive locks of the shards in `mask` (every shard when `all`) in index order,
+// the order every multi-shard holder uses, so that two of them never wait for each other.
+// While a script waits for a shard out of that order (lock_out_of_order), a thread here that
+// waits holding some lets them all go and starts again. On CacheBusy nothing stays locked.
+void Cache::lock_in_order(bool all, std::uint64_t mask) {
+  const auto wanted = [&](std::size_t i) { return all || (mask >> i & 1U) != 0; };
+  const auto unlock_first = [&](std::size_t count) {
+    while (count-- > 0) {
+      if (wanted(count)) shards_[count].mutex_.unlock();
+    }
+  };
+  while (true) {
+    std::size_t locked = 0;
+    bool holding = false;
+    bool again = false;
+    try {
+      for (; locked < shard_count_; ++locked) {
+        if (!wanted(locked)) continue;
+        if (!detail::lock_in_order(shards_[locked].mutex_, holding)) {
+          again = true;
+          break;
+        }
+        holding = true;
+      }
+      if (!again) return;
+      unlock_first(locked);
+      detail::wait_out_of_order_waiters();
+    } catch (const CacheBusy&) {
+      unlock_first(locked);
+      throw;
+    }
+  }
+}
+
+void Cache::unlock_all(const HeldShardLocks& held) {
+  for (std::size_t i = shard_count_; i-- > 0;) {
+    if (held.all != nullptr || (held.mask >> i & 1U) != 0) shards_[i].mutex_.unlock();
+  }
+}
+
+std::uint64_t Cache::shard_mask_of(std::span<const std::string_view> keys, std::size_t step) {
+  std::uint64_t mask = 0;
+  for (std::size_t i = 0; i < keys.size(); i += step) {
+    mask |= std::uint64_t{1} << static_cast<std::size_t>(&locate(keys[i]).shard - shards_.get());
+  }
+  return mask;
+}
+
+// Inside ScriptAccess a nested access takes what the script does not hold yet, out of order,
+// and keeps it to the script's end.
+bool Cache::extend_script_access(bool all, std::uint64_t mask) {
+  HeldShardLocks* held = t_held_locks;
+  if (held == nullptr || held->extendable != this) return false;
+  for (std::size_t i = 0; i < shard_count_; ++i) {
+    if ((all || (mask >> i & 1U) != 0) && (held->mask >> i & 1U) == 0) {
+      held->extend(shards_[i].mutex_);
+    }
+  }
+  return true;
+}
+
 Cache::ExclusiveAccess::ExclusiveAccess(Cache& cache) : cache_(nullptr) {
   if (t_held_locks != nullptr && t_held_locks->all == &cache) return;  // nested
-  std::size_t locked = 0;
-  try {
-    for (; locked < cache.shard_count_; ++locked) lock_shard<true>(cache.shards_[locked].mutex_);
-  } catch (const CacheBusy&) {
-    while (locked-- > 0) cache.shards_[locked].mutex_.unlock();
-    throw;
-  }
+  if (cache.extend_script_access(true, 0)) return;
+  cache.lock_in_order(true, 0);
   cache_ = &cache;
   held_.all = cache_;
   t_held_locks = &held_;
@@ -310,7 +369,7 @@ Cache::ExclusiveAccess::ExclusiveAccess(Cache& cache) : cache_(nullptr) {
 Cache::ExclusiveAccess::~ExclusiveAccess() {
   if (cache_ == nullptr) return;
   t_held_locks = nullptr;
-  for (std::size_t i = cache_->shard_count_; i-- > 0;) cache_->shards_[i].mutex_.unlock();
+  cache_->unlock_all(held_);
 }
 
 Cache::KeysAccess::KeysAccess(Cache& cache, std::span<const std::string_view> keys,
@@ -318,29 +377,11 @@ Cache::KeysAccess::KeysAccess(Cache& cache, std::span<const std::string_view> ke
     : cache_(nullptr) {
   // Inside ExclusiveAccess everything is held already.
   if (t_held_locks != nullptr && t_held_locks->all == &cache) return;
-  std::uint64_t mask = 0;
   const bool fits_mask = cache.shard_count_ <= 64;
-  if (fits_mask) {
-    for (std::size_t i = 0; i < keys.size(); i += step) {
-      mask |= std::uint64_t{1} << static_cast<std::size_t>(&cache.locate(keys[i]).shard -
-                                                           cache.shards_.get());
-    }
-  }
-  // Shards are locked in index order everywhere (ExclusiveAccess too), so no two threads
-  // ever wait for each other's.
+  const std::uint64_t mask = fits_mask ? cache.shard_mask_of(keys, step) : 0;
+  if (cache.extend_script_access(!fits_mask, mask)) return;
+  cache.lock_in_order(!fits_mask, mask);
   cache_ = &cache;
-  std::size_t locked = 0;
-  try {
-    for (; locked < cache.shard_count_; ++locked) {
-      if (!fits_mask || (mask >> locked & 1U) != 0) lock_shard<true>(cache.shards_[locked].mutex_);
-    }
-  } catch (const CacheBusy&) {
-    while (locked-- > 0) {
-      if (!fits_mask || (mask >> locked & 1U) != 0) cache.shards_[locked].mutex_.unlock();
-    }
-    cache_ = nullptr;
-    throw;
-  }
   if (fits_mask) {
     held_.mask = mask;
     held_.first_mutex = reinterpret_cast<const char*>(&cache.shards_[0].mutex_);
@@ -354,9 +395,68 @@ Cache::KeysAccess::KeysAccess(Cache& cache, std::span<const std::string_view> ke
 Cache::KeysAccess::~KeysAccess() {
   if (cache_ == nullptr) return;
   t_held_locks = nullptr;
-  for (std::size_t i = cache_->shard_count_; i-- > 0;) {
-    if (held_.all != nullptr || (held_.mask >> i & 1U) != 0) cache_->shards_[i].mutex_.unlock();
+  cache_->unlock_all(held_);
+  if (held_.eviction_pending) cache_->enforce_budget();
+}
+
+namespace {
+// Waits for the gate as a shard lock is waited for: giving up (CacheBusy) when the script
+// that has it goes busy. Polled under ThreadSanitizer, as timed_try_lock explains.
+void lock_script_gate(std::timed_mutex& gate) {
+  if (gate.try_lock()) return;
+  const BusyCheck* check = t_busy_check;
+  if (check == nullptr) return gate.lock();
+  while (true) {
+#if defined(__SANITIZE_THREAD__)
+    const auto deadline = std::chrono::steady_clock::now() + detail::kBusyPoll;
+    while (std::chrono::steady_clock::now() < deadline) {
+      if (gate.try_lock()) return;
+      std::this_thread::yield();
+    }
+#else
+    if (gate.try_lock_for(detail::kBusyPoll)) return;
+#endif
+    if (check->give_up()) throw CacheBusy();
   }
+}
+}  // namespace
+
+// Scripts run one at a time (the gate), as in Redis, and each holds only its declared keys'
+// shards to begin with: a script on other keys does not stop plain commands, and costs one
+// lock rather than one per shard. Being alone lets it take any other shard it touches out of
+// order (HeldShardLocks::extend) without a deadlock.
+Cache::ScriptAccess::ScriptAccess(Cache& cache, std::span<const std::string_view> keys)
+    : cache_(nullptr) {
+  if (t_held_locks != nullptr && t_held_locks->all == &cache) return;  // inside EXEC
+  lock_script_gate(cache.script_gate_);
+  cache.script_running_.store(true, std::memory_order_release);
+  const bool fits_mask = cache.shard_count_ <= 64;
+  const std::uint64_t mask = fits_mask ? cache.shard_mask_of(keys, 1) : 0;
+  try {
+    cache.lock_in_order(!fits_mask, mask);
+  } catch (const CacheBusy&) {
+    cache.script_running_.store(false, std::memory_order_release);
+    cache.script_gate_.unlock();
+    throw;
+  }
+  cache_ = &cache;
+  if (fits_mask) {
+    held_.mask = mask;
+    held_.first_mutex = reinterpret_cast<const char*>(&cache.shards_[0].mutex_);
+    held_.stride = sizeof(Shard);
+    held_.extendable = &cache;
+  } else {
+    held_.all = &cache;
+  }
+  t_held_locks = &held_;
+}
+
+Cache::ScriptAccess::~ScriptAccess() {
+  if (cache_ == nullptr) return;
+  t_held_locks = nullptr;
+  cache_->unlock_all(held_);
+  cache_->script_running_.store(false, std::memory_order_release);
+  cache_->script_gate_.unlock();
   if (held_.eviction_pending) cache_->enforce_budget();
 }
 

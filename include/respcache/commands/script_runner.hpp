@@ -12,7 +12,7 @@
 namespace respcache::commands {
 
 /// The command layer's side of scripting: the shared script cache, and which script is
-/// running now (one at a time: a script holds the whole cache), so that SCRIPT KILL on
+/// running now (one at a time: Cache::ScriptAccess), so that SCRIPT KILL on
 /// another connection can reach it and other clients can be told -BUSY.
 ///
 /// As the BusyCheck of the threads that run commands, it lets a command that waits for a
@@ -61,7 +61,7 @@ class ScriptRunner final : public storage::BusyCheck {
   /// then get -BUSY. Never true on the script's own thread (its commands hold the cache).
   bool busy() const {
     if (running_.load(std::memory_order_acquire) == nullptr) return false;
-    if (storage::holds_whole_cache()) return false;
+    if (storage::in_atomic_section()) return false;
     const auto threshold = static_cast<std::int64_t>(core_.settings.busy_reply_threshold_ms());
     if (threshold == 0) return false;
     // The steady clock, not the coarse one: the thread that ticks that waits for the shards

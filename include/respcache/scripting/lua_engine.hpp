@@ -30,8 +30,8 @@ struct EngineLimits {
 
 /// One Lua 5.1 state, sandboxed as Redis 7.0 sandboxes its own, with the `redis` API, cjson
 /// and bit. Each thread that runs scripts owns one (see for_this_thread), so scripts on
-/// different threads never share a state; they never run at the same time either, since a
-/// script holds the whole cache (Cache::ExclusiveAccess) while it runs. A script is compiled
+/// different threads never share a state; they never run at the same time either, since
+/// Cache::ScriptAccess lets one script run at a time. A script is compiled
 /// once per state and kept in its registry as f_<sha>, as Redis does.
 class LuaEngine {
  public:

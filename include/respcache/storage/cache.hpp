@@ -4,6 +4,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <memory>
+#include <mutex>
 #include <span>
 #include <string>
 #include <string_view>
@@ -178,6 +179,25 @@ class Cache {
     HeldShardLocks held_;
   };
 
+  /// What a script (EVAL, FCALL) holds while it runs: the gate that lets one script run at a
+  /// time, then the locks of its declared keys' shards, in index order. A shard of another
+  /// key it touches is locked on first touch and held to the end (taken out of order, which
+  /// only the gate's holder may do: see lock_out_of_order), so the script is atomic to every
+  /// other thread whichever keys it touches, while commands on shards it never touches go on.
+  /// Nested accesses inside it (a multi-key command, FLUSHALL) take what they need the same
+  /// way. Inside ExclusiveAccess (a script in EXEC) it is a no-op.
+  class ScriptAccess {
+   public:
+    ScriptAccess(Cache& cache, std::span<const std::string_view> keys);
+    ~ScriptAccess();
+    ScriptAccess(const ScriptAccess&) = delete;
+    ScriptAccess& operator=(const ScriptAccess&) = delete;
+
+   private:
+    Cache* cache_;  // null when inside ExclusiveAccess
+    HeldShardLocks held_;
+  };
+
   /// KeysAccess of two keys.
   class PairAccess {
    public:
@@ -285,7 +305,9 @@ class Cache {
     return observing_.load(std::memory_order_seq_cst) ? observer_ : nullptr;
   }
   /// Reclaims expired entries by sampling `max_checks` entries per shard, repeated while more
-  /// than a quarter of a sample had expired; returns how many were removed.
+  /// than a quarter of a sample had expired; returns how many were removed. Not while a
+  /// script runs: as in Redis, a key alive at its start stays there for it, even one it has
+  /// not touched yet (its clock is frozen at the start; see ScriptAccess).
   std::size_t expire_some(std::size_t max_checks);
 
   using VisitFn = FunctionRef<void(const EntryView&)>;
@@ -391,6 +413,10 @@ class Cache {
   Hashed locate(std::string_view key) const;
   /// Evicts until usage is within budget, starting with `start`'s successor shards.
   void evict_across_shards(std::size_t start);
+  void lock_in_order(bool all, std::uint64_t mask);
+  void unlock_all(const HeldShardLocks& held);
+  std::uint64_t shard_mask_of(std::span<const std::string_view> keys, std::size_t step);
+  bool extend_script_access(bool all, std::uint64_t mask);
   bool over_budget() const {
     const std::size_t limit = max_memory();
     return limit != 0 && used_memory() > limit;
@@ -406,6 +432,8 @@ class Cache {
   const Clock* clock_;
   std::atomic<EvictionPolicy> eviction_policy_;
   std::unique_ptr<Shard[]> shards_;
+  std::timed_mutex script_gate_;  // ScriptAccess: one script at a time
+  std::atomic<bool> script_running_{false};
   std::atomic<std::size_t> used_memory_{0};
   std::atomic<std::size_t> max_memory_;
   const std::atomic<std::int64_t>* other_memory_ = nullptr;

@@ -1,5 +1,6 @@
 #pragma once
 
+#include <atomic>
 #include <chrono>
 #include <cstddef>
 #include <cstdint>
@@ -16,25 +17,39 @@ class Cache;
 /// pthread_rwlock).
 using ShardMutex = std::shared_timed_mutex;
 
+inline void lock_out_of_order(ShardMutex& mutex);
+
 /// The shard locks the calling thread holds through Cache::ExclusiveAccess (every shard of
-/// `all`) or Cache::KeysAccess (the shards whose index bits are set in `mask`, of the cache
-/// whose first shard mutex is `first_mutex`, shards `stride` bytes apart). Shard operations
-/// skip their own locking for those: the thread already excludes everyone else there.
+/// `all`), Cache::KeysAccess or Cache::ScriptAccess (the shards whose index bits are set in
+/// `mask`, of the cache whose first shard mutex is `first_mutex`, shards `stride` bytes
+/// apart). Shard operations skip their own locking for those: the thread already excludes
+/// everyone else there.
 struct HeldShardLocks {
   const Cache* all = nullptr;
   std::uint64_t mask = 0;
   const char* first_mutex = nullptr;
   std::size_t stride = 0;
+  /// Set by ScriptAccess: a shard the thread touches and does not hold is locked and added
+  /// to `mask` (extend()) rather than locked for one operation, so that a script stays
+  /// atomic whatever keys it touches, declared or not.
+  const Cache* extendable = nullptr;
   /// Set by a write inside a KeysAccess that left the cache over budget: evicting in other
   /// shards would take another lock while holding some, so KeysAccess does it once released.
   bool eviction_pending = false;
 
+  std::size_t index_of(const ShardMutex& mutex) const {
+    const auto offset = reinterpret_cast<const char*>(&mutex) - first_mutex;
+    return offset < 0 ? 64 : static_cast<std::size_t>(offset) / stride;
+  }
   bool holds(const ShardMutex& mutex) const {
     if (mask == 0) return false;
-    const auto offset = reinterpret_cast<const char*>(&mutex) - first_mutex;
-    if (offset < 0) return false;
-    const auto index = static_cast<std::size_t>(offset) / stride;
+    const std::size_t index = index_of(mutex);
     return index < 64 && (mask >> index & 1U) != 0;
+  }
+  /// Locks `mutex` (one of the extendable cache's shards) until the holder ends.
+  void extend(ShardMutex& mutex) {
+    lock_out_of_order(mutex);
+    mask |= std::uint64_t{1} << index_of(mutex);
   }
 };
 
@@ -48,8 +63,9 @@ inline bool held_by_this_thread(const ShardMutex& mutex, const Cache* cache) {
   return held != nullptr && (held->all == cache || held->holds(mutex));
 }
 
-/// Whether the calling thread holds every shard of some cache (a script or an EXEC runs).
-inline bool holds_whole_cache() { return t_held_locks != nullptr && t_held_locks->all != nullptr; }
+/// Whether the calling thread is inside ExclusiveAccess, KeysAccess or ScriptAccess (an EXEC,
+/// a script, a multi-key command runs on it).
+inline bool in_atomic_section() { return t_held_locks != nullptr; }
 
 /// Lets a thread that waits for a shard lock stop waiting: when a script has held the whole
 /// cache past busy-reply-threshold, the command layer answers -BUSY instead of waiting for it
@@ -103,6 +119,11 @@ bool timed_try_lock(ShardMutex& mutex) {
 #endif
 }
 
+/// Threads waiting in lock_out_of_order. While there are any, a thread that is taking several
+/// shard locks in index order and waits for one while holding others lets them go and starts
+/// again (lock_in_order), so that the out-of-order waiter cannot deadlock with it.
+inline std::atomic<int> g_out_of_order_waiters{0};
+
 // The contended path: wait, checking every few milliseconds whether to give up.
 template <bool kExclusive>
 void lock_slowly(ShardMutex& mutex) {
@@ -120,7 +141,45 @@ void lock_slowly(ShardMutex& mutex) {
     if (check->give_up()) throw CacheBusy();
   }
 }
+
+/// Locks `mutex` exclusively, as one of several taken in index order: false, with nothing
+/// locked, when the caller must release the ones it holds and start again (`holding`: it
+/// holds some, and a thread waits out of order). Throws CacheBusy as lock_shard does.
+inline bool lock_in_order(ShardMutex& mutex, bool holding) {
+  if (mutex.try_lock()) return true;
+  const BusyCheck* check = t_busy_check;
+  if (!holding && check == nullptr) {
+    mutex.lock();
+    return true;
+  }
+  while (true) {
+    if (timed_try_lock<true>(mutex)) return true;
+    if (check != nullptr && check->give_up()) throw CacheBusy();
+    if (holding && g_out_of_order_waiters.load(std::memory_order_acquire) > 0) return false;
+  }
+}
+
+/// After lock_in_order said to start again: waits for the out-of-order waiters to be served.
+inline void wait_out_of_order_waiters() {
+  const BusyCheck* check = t_busy_check;
+  while (g_out_of_order_waiters.load(std::memory_order_acquire) > 0) {
+    if (check != nullptr && check->give_up()) throw CacheBusy();
+    std::this_thread::yield();
+  }
+}
 }  // namespace detail
+
+/// Locks `mutex` exclusively while the thread holds other shards' locks, whatever their
+/// order: for the one thread that may do so at a time (a script, under Cache's script gate).
+/// Deadlock-free because every other holder of several shards either runs to its end without
+/// waiting for more, or is still taking them in order and backs off (lock_in_order).
+inline void lock_out_of_order(ShardMutex& mutex) {
+  if (mutex.try_lock()) return;
+  detail::g_out_of_order_waiters.fetch_add(1, std::memory_order_acq_rel);
+  while (!detail::timed_try_lock<true>(mutex)) {
+  }
+  detail::g_out_of_order_waiters.fetch_sub(1, std::memory_order_acq_rel);
+}
 
 /// Locks `mutex` (exclusively or shared), waiting as BusyCheck allows.
 template <bool kExclusive>
@@ -135,7 +194,13 @@ class ShardGuard {
  public:
   ShardGuard(ShardMutex& mutex, const Cache* cache)
       : mutex_(held_by_this_thread(mutex, cache) ? nullptr : &mutex) {
-    if (mutex_ != nullptr) lock_shard<kExclusive>(*mutex_);
+    if (mutex_ == nullptr) return;
+    if (HeldShardLocks* held = t_held_locks; held != nullptr && held->extendable == cache) {
+      held->extend(mutex);  // a script's undeclared key: held from now to the script's end
+      mutex_ = nullptr;
+      return;
+    }
+    lock_shard<kExclusive>(*mutex_);
   }
   ~ShardGuard() { unlock(); }
   ShardGuard(const ShardGuard&) = delete;
