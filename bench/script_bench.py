@@ -102,9 +102,9 @@ def render(args, results, started, load_start):
             L.append(f"| {name} | {p} | {rc['rps']:,.0f} | {rd['rps']:,.0f} | "
                      f"{rc['rps'] / rd['rps']:.2f}× | {rc['cpu_us']:.2f} | {rd['cpu_us']:.2f} | "
                      f"{rc['cpu_us'] / rd['cpu_us']:.2f}× |")
-    L += ["", "A script holds the whole cache while it runs (every shard lock), so scripts do "
-          "not run in parallel on respcache's two event-loop threads; the other thread parses, "
-          "writes replies and serves plain commands meanwhile.", end]
+    L += ["", "Scripts run one at a time, as on Redis (Cache::ScriptAccess's gate), each holding "
+          "only its declared key's shard lock: the other event-loop thread parses, writes "
+          "replies and serves plain commands on the other shards meanwhile.", end]
     return "\n".join(L) + "\n"
 
 
