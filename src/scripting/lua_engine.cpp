@@ -67,6 +67,7 @@ void kill_hook(lua_State* lua, lua_Debug* debug) {
 
 constexpr std::size_t kUnlimited = static_cast<std::size_t>(-1);
 constexpr unsigned kRunsPerGcStep = 50;  // as Redis's LUA_GC_CYCLE_PERIOD
+constexpr std::size_t kGarbageSlack = 4U << 20;
 
 struct ReplyWrite {
   protocol::ReplyBuilder* reply;
@@ -152,6 +153,7 @@ void LuaEngine::drop_stale_functions() {
     }
   }
   lua_gc(lua_, LUA_GCCOLLECT, 0);
+  live_after_gc_ = heap_.used();
 }
 
 bool LuaEngine::compile(const Script& script, std::string& error) {
@@ -249,7 +251,14 @@ void LuaEngine::run(const Script& script, ScriptRun& run, std::span<const std::s
     luaL_unref(lua_, LUA_REGISTRYINDEX, write.result_ref);
   }
   lua_settop(lua_, base);
-  if (++runs_since_gc_ >= kRunsPerGcStep) {
+  // The heap counts in used_memory, so a script's garbage would count against the budget
+  // (and could evict keys) until Lua's collector got to it: past kGarbageSlack above what
+  // was live after the last full collection, collect now.
+  if (heap_.used() > live_after_gc_ + kGarbageSlack) {
+    lua_gc(lua_, LUA_GCCOLLECT, 0);
+    live_after_gc_ = heap_.used();
+    runs_since_gc_ = 0;
+  } else if (++runs_since_gc_ >= kRunsPerGcStep) {
     lua_gc(lua_, LUA_GCSTEP, static_cast<int>(kRunsPerGcStep));
     runs_since_gc_ = 0;
   }

@@ -68,6 +68,17 @@ class HostileScriptTest(unittest.TestCase):
         self.assertEqual(self.eval("return 1 + 1"), 2)
         watch.finish("a script that builds a 1 GB string")
 
+    def test_the_lua_heap_counts_in_used_memory(self):
+        # Read from inside the script, while its 16 MB string is alive in the Lua heap.
+        before = int(hostile.info_field(self.server, "memory", "used_memory"))
+        reply = self.eval("local s = string.rep('x', 16 * 1024 * 1024) "
+                          "local info = redis.call('info', 'memory') "
+                          "return {#s, string.match(info, 'used_memory:(%d+)')}")
+        self.assertEqual(reply[0], 16 << 20)
+        self.assertGreaterEqual(int(reply[1]) - before, 16 << 20, reply)
+        after = int(hostile.info_field(self.server, "memory", "used_memory"))
+        self.assertLess(after - before, 8 << 20, "the string's memory was not given back")
+
     def test_distinct_scripts_stay_bounded(self):
         watch = Watch(self, self.server, 96)
         with self.server.connect(timeout=60) as s:

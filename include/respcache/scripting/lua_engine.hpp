@@ -87,6 +87,7 @@ class LuaEngine {
   std::optional<std::string> refusal_;
   std::string text_;
   unsigned runs_since_gc_ = 0;
+  std::size_t live_after_gc_ = 0;  // heap bytes after the last full collection
 };
 
 }  // namespace respcache::scripting
