@@ -61,11 +61,14 @@ void resolve_threads(unsigned requested, const SystemResources& system, Config& 
     config.threads_source = "--threads";
     return;
   }
-  config.threads = system.usable_cpus();
+  // At least two: while a script runs on one thread, the other answers -BUSY, SCRIPT KILL
+  // and SHUTDOWN NOSAVE (Redis does that from inside the script; one thread here cannot).
+  config.threads = std::max(2U, system.usable_cpus());
   config.threads_source = system.cgroup_cpu_quota > 0
                               ? fmt::format("cgroup CPU quota {:.2f}, {} CPUs in affinity",
                                             system.cgroup_cpu_quota, system.affinity_cpus)
                               : fmt::format("{} CPUs in affinity", system.affinity_cpus);
+  if (config.threads > system.usable_cpus()) config.threads_source += ", at least 2";
 }
 
 }  // namespace

@@ -182,6 +182,31 @@ class RespcacheBusyTest(BusyTests, unittest.TestCase):
                                        "--busy-reply-threshold", str(THRESHOLD_MS))
 
 
+class RespcacheOneCpuTest(unittest.TestCase):
+    """On one CPU (affinity) the default is still two event-loop threads, so a busy script
+    leaves one to answer -BUSY and SCRIPT KILL, as Redis does on its one thread."""
+
+    def test_busy_and_kill_answered_on_one_cpu(self):
+        server = harness.start_respcache(BINARY, "--busy-reply-threshold", str(THRESHOLD_MS),
+                                         preexec_fn=lambda: os.sched_setaffinity(0, {0}))
+        conns = []
+        try:
+            conns = [Conn(server) for _ in range(CLIENTS + 1)]
+            for c in conns:
+                self.assertEqual(c.call("PING"), b"+PONG\r\n")
+            runner, others = conns[0], conns[1:]
+            runner.send("EVAL", LOOP, "0")
+            time.sleep(THRESHOLD_MS / 1000 + 0.4)
+            for i, c in enumerate(others):
+                self.assertEqual(c.call("GET", "x"), BUSY, f"GET from client {i}")
+            self.assertEqual(others[0].call("SCRIPT", "KILL"), b"+OK\r\n")
+            self.assertTrue(str(runner.reply()).startswith("b'-ERR Script killed"))
+        finally:
+            for c in conns:
+                c.close()
+            server.kill()
+
+
 class RedisServerBusyTest(BusyTests, unittest.TestCase):
     @staticmethod
     def start_server():

@@ -124,6 +124,14 @@ TEST(DerivedDefaults, ThreadsFromTheCpuQuotaRoundedUpAndCappedByAffinity) {
   EXPECT_EQ(parse(container(kGiB, 0, 3), {}).threads, 3u);
 }
 
+TEST(DerivedDefaults, AtLeastTwoThreadsSoThatABusyScriptLeavesOneToAnswer) {
+  const Config one_cpu = parse(container(kGiB, 1, 4), {});
+  EXPECT_EQ(one_cpu.threads, 2u);
+  EXPECT_NE(one_cpu.threads_source.find("at least 2"), std::string::npos) << one_cpu.threads_source;
+  EXPECT_EQ(parse(container(kGiB, 0, 1), {}).threads, 2u);
+  EXPECT_EQ(parse(container(kGiB, 0, 1), {"--threads", "1"}).threads, 1u);
+}
+
 TEST(DerivedDefaults, ExplicitThreadsWin) {
   const Config c = parse(container(kGiB, 1.5, 4), {"--threads", "7"});
   EXPECT_EQ(c.threads, 7u);
