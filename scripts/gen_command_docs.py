@@ -27,7 +27,7 @@ msetnx incrbyfloat getrange substr setrange lcs setbit getbit bitcount bitpos bi
 bitfield_ro setex psetex getex expire pexpire expireat pexpireat ttl pttl persist del unlink
 exists dbsize flushall flushdb move swapdb scan keys type randomkey rename renamenx copy touch
 expiretime pexpiretime object memory select ping echo quit multi exec discard watch unwatch auth
-hello client command config eval evalsha eval_ro evalsha_ro script info time role wait lastsave
+hello client command config eval evalsha eval_ro evalsha_ro script fcall fcall_ro function info time role wait lastsave
 slowlog monitor""".split()
 SUBCOMMANDS = {
     "client": "id setname getname info list kill pause unpause reply no-evict help".split(),
@@ -35,6 +35,7 @@ SUBCOMMANDS = {
     "config": "get set resetstat help".split(),
     "slowlog": "get len reset help".split(),
     "script": "debug exists flush help kill load".split(),
+    "function": "delete flush list load".split(),
     "object": "encoding freq idletime refcount help".split(),
     "memory": "usage help".split(),
 }

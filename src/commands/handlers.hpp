@@ -13,6 +13,10 @@ void cmd_evalsha(CommandContext& ctx);
 void cmd_eval_ro(CommandContext& ctx);
 void cmd_evalsha_ro(CommandContext& ctx);
 void cmd_script(CommandContext& ctx);
+void cmd_fcall(CommandContext& ctx);
+void cmd_fcall_ro(CommandContext& ctx);
+// function_commands.cpp
+void cmd_function(CommandContext& ctx);
 
 // string_commands.cpp
 void cmd_get(CommandContext& ctx);

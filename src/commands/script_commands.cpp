@@ -115,6 +115,19 @@ std::shared_ptr<const Script> script_for_body(CommandContext& ctx, std::string_v
   return runner.scripts().add(std::move(script), pinned);
 }
 
+// Runs `body(engine, caller)` as a script runs: holding the whole cache, marked running (for
+// SCRIPT KILL and -BUSY), with time frozen. The one place EVAL and FCALL take the lock.
+template <class Body>
+void run_atomically(CommandContext& ctx, Body&& body) {
+  ScriptRunner& runner = ctx.service.script_runner();
+  scripting::LuaEngine& engine = runner.engine();
+  ScriptCall caller(ctx);
+  const storage::Cache::ExclusiveAccess exclusive(ctx.cache());
+  const RunningScript running(runner, engine);
+  const storage::FrozenTime frozen(ctx.cache().clock());
+  body(engine, caller);
+}
+
 void eval_generic(CommandContext& ctx, bool by_sha, bool read_only_command) {
   std::span<const std::string_view> keys, argv;
   if (!split_keys(ctx, keys, argv)) return;
@@ -137,12 +150,36 @@ void eval_generic(CommandContext& ctx, bool by_sha, bool read_only_command) {
   run.read_only = read_only_command || (!compat && (flags & scripting::kNoWrites) != 0);
   run.allow_oom = !compat && (flags & scripting::kAllowOom) != 0;
 
-  scripting::LuaEngine& engine = runner.engine();
-  ScriptCall caller(ctx);
-  const storage::Cache::ExclusiveAccess exclusive(ctx.cache());
-  const RunningScript running(runner, engine);
-  const storage::FrozenTime frozen(ctx.cache().clock());
-  engine.run(*script, run, keys, argv, caller, ctx.reply);
+  run_atomically(ctx, [&](scripting::LuaEngine& engine, ScriptCall& caller) {
+    engine.run(*script, run, keys, argv, caller, ctx.reply);
+  });
+}
+
+void fcall_generic(CommandContext& ctx, bool read_only_command) {
+  if (!protocol::parse_int64(ctx.args[2]))
+    return ctx.reply.error("ERR Bad number of keys provided");
+  std::span<const std::string_view> keys, argv;
+  if (!split_keys(ctx, keys, argv)) return;
+  ScriptRunner& runner = ctx.service.script_runner();
+  const auto [libraries, generation] = runner.functions().snapshot();
+  const scripting::FunctionInfo* function = nullptr;
+  for (const auto& [name, library] : *libraries) {
+    for (const auto& info : library->functions) {
+      if (info.name == ctx.args[1]) function = &info;
+    }
+  }
+  if (function == nullptr) return ctx.reply.error("ERR Function not found");
+  if (read_only_command && (function->flags & scripting::kNoWrites) == 0) {
+    return ctx.reply.error(kWriteScriptReadOnly);
+  }
+  ScriptRun run;
+  run.name = function->name;
+  run.read_only = read_only_command || (function->flags & scripting::kNoWrites) != 0;
+  run.allow_oom = (function->flags & scripting::kAllowOom) != 0;
+  run_atomically(ctx, [&](scripting::LuaEngine& engine, ScriptCall& caller) {
+    engine.sync_functions(libraries, generation);
+    engine.call_function(function->name, run, keys, argv, caller, ctx.reply);
+  });
 }
 
 void reply_help(protocol::ReplyBuilder& reply, std::string_view command,
@@ -223,6 +260,9 @@ void cmd_eval(CommandContext& ctx) { eval_generic(ctx, false, false); }
 void cmd_evalsha(CommandContext& ctx) { eval_generic(ctx, true, false); }
 void cmd_eval_ro(CommandContext& ctx) { eval_generic(ctx, false, true); }
 void cmd_evalsha_ro(CommandContext& ctx) { eval_generic(ctx, true, true); }
+
+void cmd_fcall(CommandContext& ctx) { fcall_generic(ctx, false); }
+void cmd_fcall_ro(CommandContext& ctx) { fcall_generic(ctx, true); }
 
 void cmd_script(CommandContext& ctx) {
   static constexpr Subcommand kSubcommands[] = {

@@ -5,6 +5,7 @@
 #include <cstdint>
 
 #include "respcache/core/server_core.hpp"
+#include "respcache/scripting/function_libraries.hpp"
 #include "respcache/scripting/lua_engine.hpp"
 #include "respcache/scripting/script_cache.hpp"
 #include "respcache/storage/shard_lock.hpp"
@@ -20,12 +21,14 @@ namespace respcache::commands {
 class ScriptRunner final : public storage::BusyCheck {
  public:
   explicit ScriptRunner(core::ServerCore& core)
-      : core_(core), meter_(&core.buffer_bytes), scripts_(meter_) {
+      : core_(core), meter_(&core.buffer_bytes), scripts_(meter_), functions_(meter_) {
     limits_.heap_bytes = core.settings.startup().lua_heap_limit;
     limits_.max_instructions = core.settings.startup().lua_max_instructions;
   }
 
   scripting::ScriptCache& scripts() { return scripts_; }
+  /// FUNCTION LOAD's libraries.
+  scripting::FunctionLibraries& functions() { return functions_; }
   /// The calling thread's Lua state.
   scripting::LuaEngine& engine() {
     return scripting::LuaEngine::for_this_thread(scripts_, limits_, meter_);
@@ -73,6 +76,7 @@ class ScriptRunner final : public storage::BusyCheck {
   core::ServerCore& core_;
   std::atomic<std::int64_t>* meter_;
   scripting::ScriptCache scripts_;
+  scripting::FunctionLibraries functions_;
   scripting::EngineLimits limits_;
   std::atomic<scripting::LuaEngine*> running_{nullptr};
   std::atomic<bool> wrote_{false};
