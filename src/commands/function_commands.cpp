@@ -155,6 +155,77 @@ void function_flush(CommandContext& ctx) {
   ctx.reply.ok();
 }
 
+// FUNCTION STATS. running_script is always nil: while a function runs, the clients that could
+// ask get -BUSY or wait for the cache.
+void function_stats(CommandContext& ctx) {
+  const auto libraries = ctx.service.script_runner().functions().snapshot().first;
+  long long functions = 0;
+  for (const auto& [name, library] : *libraries) {
+    functions += static_cast<long long>(library->functions.size());
+  }
+  ctx.reply.map(2);
+  ctx.reply.bulk("running_script");
+  ctx.reply.null();
+  ctx.reply.bulk("engines");
+  ctx.reply.map(1);
+  ctx.reply.bulk("LUA");
+  ctx.reply.map(2);
+  ctx.reply.bulk("libraries_count");
+  ctx.reply.integer(static_cast<long long>(libraries->size()));
+  ctx.reply.bulk("functions_count");
+  ctx.reply.integer(functions);
+}
+
+// Redis 7.0's text, DUMP and RESTORE included though respcache lacks them (yet).
+void function_help(CommandContext& ctx) {
+  static constexpr std::string_view kLines[] = {
+      "LOAD [REPLACE] <FUNCTION CODE>",
+      "    Create a new library with the given library name and code.",
+      "DELETE <LIBRARY NAME>",
+      "    Delete the given library.",
+      "LIST [LIBRARYNAME PATTERN] [WITHCODE]",
+      "    Return general information on all the libraries:",
+      "    * Library name",
+      "    * The engine used to run the Library",
+      "    * Library description",
+      "    * Functions list",
+      "    * Library code (if WITHCODE is given)",
+      "    It also possible to get only function that matches a pattern using LIBRARYNAME "
+      "argument.",
+      "STATS",
+      "    Return information about the current function running:",
+      "    * Function name",
+      "    * Command used to run the function",
+      "    * Duration in MS that the function is running",
+      "    If no function is running, return nil",
+      "    In addition, returns a list of available engines.",
+      "KILL",
+      "    Kill the current running function.",
+      "FLUSH [ASYNC|SYNC]",
+      "    Delete all the libraries.",
+      "    When called without the optional mode argument, the behavior is determined by the",
+      "    lazyfree-lazy-user-flush configuration directive. Valid modes are:",
+      "    * ASYNC: Asynchronously flush the libraries.",
+      "    * SYNC: Synchronously flush the libraries.",
+      "DUMP",
+      "    Return a serialized payload representing the current libraries, can be restored "
+      "using FUNCTION RESTORE command",
+      "RESTORE <PAYLOAD> [FLUSH|APPEND|REPLACE]",
+      "    Restore the libraries represented by the given payload, it is possible to give a "
+      "restore policy to",
+      "    control how to handle existing libraries (default APPEND):",
+      "    * FLUSH: delete all existing libraries.",
+      "    * APPEND: appends the restored libraries to the existing libraries. On collision, "
+      "abort.",
+      "    * REPLACE: appends the restored libraries to the existing libraries, On collision, "
+      "replace the old",
+      "      libraries with the new libraries (notice that even on this option there is a "
+      "chance of failure",
+      "      in case of functions name collision with another library).",
+  };
+  reply_help(ctx, kLines);
+}
+
 }  // namespace
 
 void cmd_function(CommandContext& ctx) {
@@ -163,6 +234,8 @@ void cmd_function(CommandContext& ctx) {
       {"list", "function|list", -2, function_list},
       {"delete", "function|delete", 3, function_delete},
       {"flush", "function|flush", -2, function_flush},
+      {"stats", "function|stats", 2, function_stats},
+      {"help", "function|help", 2, function_help},
   };
   dispatch_subcommand(ctx, kSubcommands);
 }

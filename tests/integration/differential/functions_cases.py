@@ -65,6 +65,8 @@ def function_cases():
         Case("compile error", L(lib("this is not lua"))),
         Case("delete", FLUSH, L(LIB), C("FUNCTION", "DELETE", "mylib"), C("FUNCTION", "DELETE", "mylib"),
              C("FCALL", "f1", "0")),
+        Case("help", C("FUNCTION", "HELP")),
+        Case("stats", FLUSH, C("FUNCTION", "STATS"), L(LIB), C("FUNCTION", "STATS")),
         Case("flush options", C("FUNCTION", "FLUSH", "SYNC"), C("FUNCTION", "FLUSH", "ASYNC"),
              C("FUNCTION", "FLUSH", "FOO"), C("FUNCTION", "LIST")),
     ]
