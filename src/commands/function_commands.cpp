@@ -226,6 +226,8 @@ void function_help(CommandContext& ctx) {
   reply_help(ctx, kLines);
 }
 
+void function_kill(CommandContext& ctx) { kill_running(ctx, true); }
+
 }  // namespace
 
 void cmd_function(CommandContext& ctx) {
@@ -236,6 +238,7 @@ void cmd_function(CommandContext& ctx) {
       {"flush", "function|flush", -2, function_flush},
       {"stats", "function|stats", 2, function_stats},
       {"help", "function|help", 2, function_help},
+      {"kill", "function|kill", 2, function_kill},
   };
   dispatch_subcommand(ctx, kSubcommands);
 }

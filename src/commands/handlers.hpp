@@ -17,6 +17,8 @@ void cmd_fcall(CommandContext& ctx);
 void cmd_fcall_ro(CommandContext& ctx);
 // function_commands.cpp
 void cmd_function(CommandContext& ctx);
+/// SCRIPT KILL (`function` false) or FUNCTION KILL.
+void kill_running(CommandContext& ctx, bool function);
 
 // string_commands.cpp
 void cmd_get(CommandContext& ctx);

@@ -59,8 +59,9 @@ class ScriptCall final : public scripting::CommandCaller {
 // Marks a script as running (for SCRIPT KILL and -BUSY) while it is in scope.
 class RunningScript {
  public:
-  RunningScript(ScriptRunner& runner, scripting::LuaEngine& engine) : runner_(runner) {
-    runner_.started(engine);
+  RunningScript(ScriptRunner& runner, scripting::LuaEngine& engine, bool function)
+      : runner_(runner) {
+    runner_.started(engine, function);
   }
   ~RunningScript() { runner_.finished(); }
   RunningScript(const RunningScript&) = delete;
@@ -118,12 +119,12 @@ std::shared_ptr<const Script> script_for_body(CommandContext& ctx, std::string_v
 // Runs `body(engine, caller)` as a script runs: holding the whole cache, marked running (for
 // SCRIPT KILL and -BUSY), with time frozen. The one place EVAL and FCALL take the lock.
 template <class Body>
-void run_atomically(CommandContext& ctx, Body&& body) {
+void run_atomically(CommandContext& ctx, bool function, Body&& body) {
   ScriptRunner& runner = ctx.service.script_runner();
   scripting::LuaEngine& engine = runner.engine();
   ScriptCall caller(ctx);
   const storage::Cache::ExclusiveAccess exclusive(ctx.cache());
-  const RunningScript running(runner, engine);
+  const RunningScript running(runner, engine, function);
   const storage::FrozenTime frozen(ctx.cache().clock());
   body(engine, caller);
 }
@@ -150,7 +151,7 @@ void eval_generic(CommandContext& ctx, bool by_sha, bool read_only_command) {
   run.read_only = read_only_command || (!compat && (flags & scripting::kNoWrites) != 0);
   run.allow_oom = !compat && (flags & scripting::kAllowOom) != 0;
 
-  run_atomically(ctx, [&](scripting::LuaEngine& engine, ScriptCall& caller) {
+  run_atomically(ctx, false, [&](scripting::LuaEngine& engine, ScriptCall& caller) {
     engine.run(*script, run, keys, argv, caller, ctx.reply);
   });
 }
@@ -176,7 +177,7 @@ void fcall_generic(CommandContext& ctx, bool read_only_command) {
   run.name = function->name;
   run.read_only = read_only_command || (function->flags & scripting::kNoWrites) != 0;
   run.allow_oom = (function->flags & scripting::kAllowOom) != 0;
-  run_atomically(ctx, [&](scripting::LuaEngine& engine, ScriptCall& caller) {
+  run_atomically(ctx, true, [&](scripting::LuaEngine& engine, ScriptCall& caller) {
     engine.sync_functions(libraries, generation);
     engine.call_function(function->name, run, keys, argv, caller, ctx.reply);
   });
@@ -232,8 +233,11 @@ void script_flush(CommandContext& ctx) {
   ctx.reply.ok();
 }
 
-void script_kill(CommandContext& ctx) {
-  switch (ctx.service.script_runner().kill()) {
+}  // namespace
+
+// SCRIPT KILL and FUNCTION KILL, with Redis's replies.
+void kill_running(CommandContext& ctx, bool function) {
+  switch (ctx.service.script_runner().kill(function)) {
     case ScriptRunner::KillResult::kKilled:
       return ctx.reply.ok();
     case ScriptRunner::KillResult::kNotBusy:
@@ -245,6 +249,10 @@ void script_kill(CommandContext& ctx) {
           "the SHUTDOWN NOSAVE command.");
   }
 }
+
+namespace {
+
+void script_kill(CommandContext& ctx) { kill_running(ctx, false); }
 
 void script_debug(CommandContext& ctx) {
   if (iequals(ctx.args[2], "no")) return ctx.reply.ok();

@@ -35,8 +35,11 @@ class ScriptRunner final : public storage::BusyCheck {
   }
 
   /// Marks `engine` as running a script from now until finished().
-  void started(scripting::LuaEngine& engine) {
+  /// `function`: an FCALL, which FUNCTION KILL stops and SCRIPT KILL does not (and the
+  /// other way round for EVAL), as in Redis.
+  void started(scripting::LuaEngine& engine, bool function) {
     wrote_.store(false, std::memory_order_relaxed);
+    function_.store(function, std::memory_order_relaxed);
     started_ms_.store(steady_ms(), std::memory_order_relaxed);
     running_.store(&engine, std::memory_order_release);
   }
@@ -45,9 +48,11 @@ class ScriptRunner final : public storage::BusyCheck {
 
   enum class KillResult { kKilled, kNotBusy, kUnkillable };
   /// SCRIPT KILL: asks the running script to stop, unless it has written.
-  KillResult kill() {
+  KillResult kill(bool function) {
     scripting::LuaEngine* engine = running_.load(std::memory_order_acquire);
-    if (engine == nullptr) return KillResult::kNotBusy;
+    if (engine == nullptr || function_.load(std::memory_order_relaxed) != function) {
+      return KillResult::kNotBusy;
+    }
     if (wrote_.load(std::memory_order_relaxed)) return KillResult::kUnkillable;
     engine->request_kill();
     return KillResult::kKilled;
@@ -64,6 +69,8 @@ class ScriptRunner final : public storage::BusyCheck {
     // too while a script holds them.
     return steady_ms() - started_ms_.load(std::memory_order_relaxed) > threshold;
   }
+  /// Whether what runs now (or ran last) is a function.
+  bool running_function() const { return function_.load(std::memory_order_relaxed); }
   bool give_up() const override { return busy(); }
 
   static std::int64_t steady_ms() {
@@ -80,6 +87,7 @@ class ScriptRunner final : public storage::BusyCheck {
   scripting::EngineLimits limits_;
   std::atomic<scripting::LuaEngine*> running_{nullptr};
   std::atomic<bool> wrote_{false};
+  std::atomic<bool> function_{false};
   std::atomic<std::int64_t> started_ms_{0};
 };
 
