@@ -1,6 +1,7 @@
 // FUNCTION LOAD, LIST, DELETE and FLUSH, with Redis 7.0's replies. FCALL is in
 // script_commands.cpp, beside EVAL, since both run a script the same way.
 
+#include <array>
 #include <memory>
 #include <string>
 
@@ -226,6 +227,57 @@ void function_help(CommandContext& ctx) {
   reply_help(ctx, kLines);
 }
 
+// Redis's crc64 (Jones polynomial, reflected, initial 0), which DUMP payloads end with.
+std::uint64_t crc64(std::string_view bytes) {
+  static const auto kTable = [] {
+    std::array<std::uint64_t, 256> table{};
+    for (std::uint64_t i = 0; i < 256; ++i) {
+      std::uint64_t c = i;
+      for (int bit = 0; bit < 8; ++bit)
+        c = (c & 1) != 0 ? (c >> 1) ^ 0x95AC9329AC4BC9B5ULL : c >> 1;
+      table[i] = c;
+    }
+    return table;
+  }();
+  std::uint64_t crc = 0;
+  for (const char byte : bytes)
+    crc = kTable[(crc ^ static_cast<unsigned char>(byte)) & 0xff] ^ (crc >> 8);
+  return crc;
+}
+
+// An RDB length prefix, as Redis's rdbSaveLen writes it.
+void append_rdb_length(std::string& out, std::uint64_t length) {
+  if (length < 64) {
+    out += static_cast<char>(length);
+  } else if (length < 16384) {
+    out += static_cast<char>(0x40 | (length >> 8));
+    out += static_cast<char>(length & 0xff);
+  } else if (length <= 0xffffffffULL) {
+    out += static_cast<char>(0x80);
+    for (int shift = 24; shift >= 0; shift -= 8) out += static_cast<char>((length >> shift) & 0xff);
+  } else {
+    out += static_cast<char>(0x81);
+    for (int shift = 56; shift >= 0; shift -= 8) out += static_cast<char>((length >> shift) & 0xff);
+  }
+}
+
+// FUNCTION DUMP: per library RDB_OPCODE_FUNCTION2 and its code as an uncompressed RDB string,
+// then RDB version 10 and the CRC64, both little endian, as Redis 7.0 writes them.
+void function_dump(CommandContext& ctx) {
+  const auto libraries = ctx.service.script_runner().functions().snapshot().first;
+  std::string payload;
+  for (const auto& [name, library] : *libraries) {
+    payload += static_cast<char>(245);
+    append_rdb_length(payload, library->code.size());
+    payload += library->code;
+  }
+  payload += static_cast<char>(10);
+  payload += static_cast<char>(0);
+  std::uint64_t crc = crc64(payload);
+  for (int i = 0; i < 8; ++i, crc >>= 8) payload += static_cast<char>(crc & 0xff);
+  ctx.reply.bulk(payload);
+}
+
 void function_kill(CommandContext& ctx) { kill_running(ctx, true); }
 
 }  // namespace
@@ -239,6 +291,7 @@ void cmd_function(CommandContext& ctx) {
       {"stats", "function|stats", 2, function_stats},
       {"help", "function|help", 2, function_help},
       {"kill", "function|kill", 2, function_kill},
+      {"dump", "function|dump", 2, function_dump},
   };
   dispatch_subcommand(ctx, kSubcommands);
 }

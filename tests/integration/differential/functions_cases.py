@@ -66,6 +66,10 @@ def function_cases():
         Case("delete", FLUSH, L(LIB), C("FUNCTION", "DELETE", "mylib"), C("FUNCTION", "DELETE", "mylib"),
              C("FCALL", "f1", "0")),
         Case("help", C("FUNCTION", "HELP")),
+        # Redis LZF-compresses library code (always past 20 bytes) and respcache does not, so
+        # only the empty payload is byte-exact; a respcache payload restoring in redis-server is
+        # checked by hand (see the commit).
+        Case("dump empty", FLUSH, C("FUNCTION", "DUMP")),
         Case("stats", FLUSH, C("FUNCTION", "STATS"), L(LIB), C("FUNCTION", "STATS")),
         Case("flush options", C("FUNCTION", "FLUSH", "SYNC"), C("FUNCTION", "FLUSH", "ASYNC"),
              C("FUNCTION", "FLUSH", "FOO"), C("FUNCTION", "LIST")),
