@@ -27,14 +27,15 @@ msetnx incrbyfloat getrange substr setrange lcs setbit getbit bitcount bitpos bi
 bitfield_ro setex psetex getex expire pexpire expireat pexpireat ttl pttl persist del unlink
 exists dbsize flushall flushdb move swapdb scan keys type randomkey rename renamenx copy touch
 expiretime pexpiretime object memory select ping echo quit multi exec discard watch unwatch auth
-hello client command config eval evalsha eval_ro evalsha_ro script info time role wait lastsave
-slowlog monitor shutdown""".split()
+hello client command config eval evalsha eval_ro evalsha_ro script fcall fcall_ro function info
+time role wait lastsave slowlog monitor shutdown""".split()
 SUBCOMMANDS = {
     "client": "id setname getname info list kill pause unpause reply no-evict help".split(),
     "command": "count docs info list getkeys help".split(),
     "config": "get set resetstat help".split(),
     "slowlog": "get len reset help".split(),
     "script": "debug exists flush help kill load".split(),
+    "function": "delete dump flush help kill list load stats".split(),
     "object": "encoding freq idletime refcount help".split(),
     "memory": "usage help".split(),
 }

@@ -13,6 +13,12 @@ void cmd_evalsha(CommandContext& ctx);
 void cmd_eval_ro(CommandContext& ctx);
 void cmd_evalsha_ro(CommandContext& ctx);
 void cmd_script(CommandContext& ctx);
+void cmd_fcall(CommandContext& ctx);
+void cmd_fcall_ro(CommandContext& ctx);
+// function_commands.cpp
+void cmd_function(CommandContext& ctx);
+/// SCRIPT KILL (`function` false) or FUNCTION KILL.
+void kill_running(CommandContext& ctx, bool function);
 
 // string_commands.cpp
 void cmd_get(CommandContext& ctx);

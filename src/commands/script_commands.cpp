@@ -60,8 +60,9 @@ class ScriptCall final : public scripting::CommandCaller {
 // Marks a script as running (for SCRIPT KILL and -BUSY) while it is in scope.
 class RunningScript {
  public:
-  RunningScript(ScriptRunner& runner, scripting::LuaEngine& engine) : runner_(runner) {
-    runner_.started(engine);
+  RunningScript(ScriptRunner& runner, scripting::LuaEngine& engine, bool function)
+      : runner_(runner) {
+    runner_.started(engine, function);
   }
   ~RunningScript() { runner_.finished(); }
   RunningScript(const RunningScript&) = delete;
@@ -116,6 +117,21 @@ std::shared_ptr<const Script> script_for_body(CommandContext& ctx, std::string_v
   return runner.scripts().add(std::move(script), pinned);
 }
 
+// Runs `body(engine, caller)` as a script runs: alone among scripts, holding the shards of
+// `keys` and then of whatever else it touches (Cache::ScriptAccess), marked running (for
+// SCRIPT KILL and -BUSY), with time frozen. The one place EVAL and FCALL take the locks.
+template <class Body>
+void run_atomically(CommandContext& ctx, std::span<const std::string_view> keys, bool function,
+                    Body&& body) {
+  ScriptRunner& runner = ctx.service.script_runner();
+  scripting::LuaEngine& engine = runner.engine();
+  ScriptCall caller(ctx);
+  const storage::Cache::ScriptAccess access(ctx.cache(), keys);
+  const RunningScript running(runner, engine, function);
+  const storage::FrozenTime frozen(ctx.cache().clock());
+  body(engine, caller);
+}
+
 void eval_generic(CommandContext& ctx, bool by_sha, bool read_only_command) {
   std::span<const std::string_view> keys, argv;
   if (!split_keys(ctx, keys, argv)) return;
@@ -138,12 +154,36 @@ void eval_generic(CommandContext& ctx, bool by_sha, bool read_only_command) {
   run.read_only = read_only_command || (!compat && (flags & scripting::kNoWrites) != 0);
   run.allow_oom = !compat && (flags & scripting::kAllowOom) != 0;
 
-  scripting::LuaEngine& engine = runner.engine();
-  ScriptCall caller(ctx);
-  const storage::Cache::ScriptAccess access(ctx.cache(), keys);
-  const RunningScript running(runner, engine);
-  const storage::FrozenTime frozen(ctx.cache().clock());
-  engine.run(*script, run, keys, argv, caller, ctx.reply);
+  run_atomically(ctx, keys, false, [&](scripting::LuaEngine& engine, ScriptCall& caller) {
+    engine.run(*script, run, keys, argv, caller, ctx.reply);
+  });
+}
+
+void fcall_generic(CommandContext& ctx, bool read_only_command) {
+  if (!protocol::parse_int64(ctx.args[2]))
+    return ctx.reply.error("ERR Bad number of keys provided");
+  std::span<const std::string_view> keys, argv;
+  if (!split_keys(ctx, keys, argv)) return;
+  ScriptRunner& runner = ctx.service.script_runner();
+  const auto [libraries, generation] = runner.functions().snapshot();
+  const scripting::FunctionInfo* function = nullptr;
+  for (const auto& [name, library] : *libraries) {
+    for (const auto& info : library->functions) {
+      if (info.name == ctx.args[1]) function = &info;
+    }
+  }
+  if (function == nullptr) return ctx.reply.error("ERR Function not found");
+  if (read_only_command && (function->flags & scripting::kNoWrites) == 0) {
+    return ctx.reply.error(kWriteScriptReadOnly);
+  }
+  ScriptRun run;
+  run.name = function->name;
+  run.read_only = read_only_command || (function->flags & scripting::kNoWrites) != 0;
+  run.allow_oom = (function->flags & scripting::kAllowOom) != 0;
+  run_atomically(ctx, keys, true, [&](scripting::LuaEngine& engine, ScriptCall& caller) {
+    engine.sync_functions(libraries, generation);
+    engine.call_function(function->name, run, keys, argv, caller, ctx.reply);
+  });
 }
 
 void reply_help(protocol::ReplyBuilder& reply, std::string_view command,
@@ -196,8 +236,11 @@ void script_flush(CommandContext& ctx) {
   ctx.reply.ok();
 }
 
-void script_kill(CommandContext& ctx) {
-  switch (ctx.service.script_runner().kill()) {
+}  // namespace
+
+// SCRIPT KILL and FUNCTION KILL, with Redis's replies.
+void kill_running(CommandContext& ctx, bool function) {
+  switch (ctx.service.script_runner().kill(function)) {
     case ScriptRunner::KillResult::kKilled:
       return ctx.reply.ok();
     case ScriptRunner::KillResult::kNotBusy:
@@ -209,6 +252,10 @@ void script_kill(CommandContext& ctx) {
           "the SHUTDOWN NOSAVE command.");
   }
 }
+
+namespace {
+
+void script_kill(CommandContext& ctx) { kill_running(ctx, false); }
 
 void script_debug(CommandContext& ctx) {
   if (iequals(ctx.args[2], "no")) return ctx.reply.ok();
@@ -224,6 +271,9 @@ void cmd_eval(CommandContext& ctx) { eval_generic(ctx, false, false); }
 void cmd_evalsha(CommandContext& ctx) { eval_generic(ctx, true, false); }
 void cmd_eval_ro(CommandContext& ctx) { eval_generic(ctx, false, true); }
 void cmd_evalsha_ro(CommandContext& ctx) { eval_generic(ctx, true, true); }
+
+void cmd_fcall(CommandContext& ctx) { fcall_generic(ctx, false); }
+void cmd_fcall_ro(CommandContext& ctx) { fcall_generic(ctx, true); }
 
 void cmd_script(CommandContext& ctx) {
   static constexpr Subcommand kSubcommands[] = {

@@ -34,9 +34,15 @@ void record_timing(core::WorkerStats& stats, std::size_t command,
 }
 
 // Redis's allow-busy commands: what a client may still do while a script holds the cache.
-bool allowed_while_busy(const CommandSpec& spec, std::span<const std::string_view> args) {
+// SCRIPT KILL while a function runs, or FUNCTION KILL while a script does, gets -BUSY, as in
+// Redis (which names the right KILL in it).
+bool allowed_while_busy(const CommandSpec& spec, std::span<const std::string_view> args,
+                        bool function_running) {
   if ((spec.flags & kAllowBusy) != 0) return true;
-  return spec.handler == cmd_script && args.size() == 2 && iequals(args[1], "kill");
+  if (args.size() != 2) return false;
+  if (spec.handler == cmd_script) return !function_running && iequals(args[1], "kill");
+  if (spec.handler != cmd_function) return false;
+  return iequals(args[1], "stats") || (function_running && iequals(args[1], "kill"));
 }
 
 // Makes the calling thread's shard-lock waits give up when a script goes busy, for the
@@ -122,8 +128,9 @@ Service::Outcome Service::execute(ClientState& client, std::span<const std::stri
     reply.error("ERR Command not allowed inside a transaction");
     return refuse();
   }
-  if (script_runner_.busy() && !allowed_while_busy(*spec, args)) {
-    reply.error(replies::kBusyScript);
+  if (script_runner_.busy() &&
+      !allowed_while_busy(*spec, args, script_runner_.running_function())) {
+    reply.error(script_runner_.busy_error());
     return refuse();
   }
   if (refused_for_memory(*spec, transaction)) {
@@ -155,7 +162,7 @@ Service::Outcome Service::execute(ClientState& client, std::span<const std::stri
     // It waited for a shard that a script has held past busy-reply-threshold, and gave up
     // before changing anything there.
     reply.rollback(mark);
-    reply.error(replies::kBusyScript);
+    reply.error(script_runner_.busy_error());
   }
   return Outcome::kDone;
 }

@@ -53,7 +53,7 @@ void cmd_shutdown(CommandContext& ctx) {
   // A shutdown never waits here (no replicas to catch up), so none is ever in progress.
   if (options.abort) return ctx.reply.error("ERR No shutdown in progress.");
   ScriptRunner& scripts = ctx.service.script_runner();
-  if (!options.nosave && scripts.busy()) return ctx.reply.error(replies::kBusyScript);
+  if (!options.nosave && scripts.busy()) return ctx.reply.error(scripts.busy_error());
   spdlog::warn("User requested shutdown...");
   scripts.kill_for_shutdown();
   if (!ctx.service.core().shutdown.request()) {

@@ -117,7 +117,9 @@ void LuaEngine::open_state() {
   register_redis_api(lua_, this);
   luaL_loadbuffer(lua_, kErrorHandler, std::strlen(kErrorHandler), "@err_handler_def");
   lua_pcall(lua_, 0, 0, 0);
+  register_load_api(lua_, this);
   protect_globals(lua_);
+  function_generation_ = 0;
   generation_ = scripts_.generation();
 }
 
@@ -199,6 +201,12 @@ void LuaEngine::run(const Script& script, ScriptRun& run, std::span<const std::s
     set_protected_global(lua_, name);
   }
 
+  execute(base, 0, run, caller, reply);
+}
+
+void LuaEngine::execute(int base, int nargs, ScriptRun& run, CommandCaller& caller,
+                        protocol::ReplyBuilder& reply) {
+  std::string error;
   run_ = &run;
   caller_ = &caller;
   kill_requested_.store(false, std::memory_order_relaxed);
@@ -207,7 +215,7 @@ void LuaEngine::run(const Script& script, ScriptRun& run, std::span<const std::s
   // The heap is bounded while the script runs (a failed allocation is a Lua error the script
   // gets); outside that, in calls that are not protected, an allocation must not fail.
   heap_.set_limit(limits_.heap_bytes);
-  const int status = lua_pcall(lua_, 0, 1, base + 1);
+  const int status = lua_pcall(lua_, nargs, 1, base + 1);
   heap_.set_limit(kUnlimited);
   lua_sethook(lua_, nullptr, 0, 0);
   run_ = nullptr;

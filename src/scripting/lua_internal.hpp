@@ -29,6 +29,7 @@ struct LuaEngine::Access {
   static std::vector<std::string_view>& call_views(LuaEngine& engine) { return engine.call_views_; }
   static protocol::ReplyRecorder& call_reply(LuaEngine& engine) { return engine.call_reply_; }
   static std::optional<std::string>& refusal(LuaEngine& engine) { return engine.refusal_; }
+  static std::vector<FunctionInfo>* loading(LuaEngine& engine) { return engine.loading_; }
   static bool kill_requested(LuaEngine& engine) {
     return engine.kill_requested_.load(std::memory_order_relaxed);
   }
@@ -63,6 +64,9 @@ void set_protected_global(lua_State* lua, const char* name);
 
 /// The `redis` table, math.random / math.randomseed, and pcall as Redis 7.0 defines them.
 void register_redis_api(lua_State* lua, LuaEngine* engine);
+
+/// Stores in the registry the `redis` table that library code sees while it loads.
+void register_load_api(lua_State* lua, LuaEngine* engine);
 
 /// Pushes a command's recorded reply as the Lua value Redis 7.0 makes of it for a script
 /// speaking `resp` (2 or 3): integers become numbers, nulls false (RESP2) or nil (RESP3), a

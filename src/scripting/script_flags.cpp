@@ -29,6 +29,13 @@ std::vector<std::string_view> split(std::string_view text, char separator, bool 
 
 }  // namespace
 
+std::uint32_t flag_named(std::string_view name) {
+  for (const auto& [flag_name, flag] : kFlagNames) {
+    if (flag_name == name) return flag;
+  }
+  return 0;
+}
+
 bool parse_shebang(std::string_view body, Shebang& out, std::string& error) {
   out = Shebang{};
   if (!body.starts_with("#!")) return true;

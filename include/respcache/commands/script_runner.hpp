@@ -4,7 +4,9 @@
 #include <chrono>
 #include <cstdint>
 
+#include "respcache/commands/replies.hpp"
 #include "respcache/core/server_core.hpp"
+#include "respcache/scripting/function_libraries.hpp"
 #include "respcache/scripting/lua_engine.hpp"
 #include "respcache/scripting/script_cache.hpp"
 #include "respcache/storage/shard_lock.hpp"
@@ -20,20 +22,25 @@ namespace respcache::commands {
 class ScriptRunner final : public storage::BusyCheck {
  public:
   explicit ScriptRunner(core::ServerCore& core)
-      : core_(core), meter_(&core.buffer_bytes), scripts_(meter_) {
+      : core_(core), meter_(&core.buffer_bytes), scripts_(meter_), functions_(meter_) {
     limits_.heap_bytes = core.settings.startup().lua_heap_limit;
     limits_.max_instructions = core.settings.startup().lua_max_instructions;
   }
 
   scripting::ScriptCache& scripts() { return scripts_; }
+  /// FUNCTION LOAD's libraries.
+  scripting::FunctionLibraries& functions() { return functions_; }
   /// The calling thread's Lua state.
   scripting::LuaEngine& engine() {
     return scripting::LuaEngine::for_this_thread(scripts_, limits_, meter_);
   }
 
   /// Marks `engine` as running a script from now until finished().
-  void started(scripting::LuaEngine& engine) {
+  /// `function`: an FCALL, which FUNCTION KILL stops and SCRIPT KILL does not (and the
+  /// other way round for EVAL), as in Redis.
+  void started(scripting::LuaEngine& engine, bool function) {
     wrote_.store(false, std::memory_order_relaxed);
+    function_.store(function, std::memory_order_relaxed);
     started_ms_.store(steady_ms(), std::memory_order_relaxed);
     running_.store(&engine, std::memory_order_release);
   }
@@ -42,9 +49,11 @@ class ScriptRunner final : public storage::BusyCheck {
 
   enum class KillResult { kKilled, kNotBusy, kUnkillable };
   /// SCRIPT KILL: asks the running script to stop, unless it has written.
-  KillResult kill() {
+  KillResult kill(bool function) {
     scripting::LuaEngine* engine = running_.load(std::memory_order_acquire);
-    if (engine == nullptr) return KillResult::kNotBusy;
+    if (engine == nullptr || function_.load(std::memory_order_relaxed) != function) {
+      return KillResult::kNotBusy;
+    }
     if (wrote_.load(std::memory_order_relaxed)) return KillResult::kUnkillable;
     engine->request_kill();
     return KillResult::kKilled;
@@ -68,6 +77,12 @@ class ScriptRunner final : public storage::BusyCheck {
     // too while a script holds them.
     return steady_ms() - started_ms_.load(std::memory_order_relaxed) > threshold;
   }
+  /// Whether what runs now (or ran last) is a function.
+  bool running_function() const { return function_.load(std::memory_order_relaxed); }
+  /// What other clients are told while busy(): Redis names the KILL that would work.
+  std::string_view busy_error() const {
+    return running_function() ? replies::kBusyFunction : replies::kBusyScript;
+  }
   bool give_up() const override { return busy(); }
 
   static std::int64_t steady_ms() {
@@ -80,9 +95,11 @@ class ScriptRunner final : public storage::BusyCheck {
   core::ServerCore& core_;
   std::atomic<std::int64_t>* meter_;
   scripting::ScriptCache scripts_;
+  scripting::FunctionLibraries functions_;
   scripting::EngineLimits limits_;
   std::atomic<scripting::LuaEngine*> running_{nullptr};
   std::atomic<bool> wrote_{false};
+  std::atomic<bool> function_{false};
   std::atomic<std::int64_t> started_ms_{0};
 };
 

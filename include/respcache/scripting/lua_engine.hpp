@@ -12,6 +12,7 @@
 #include "respcache/protocol/reply_builder.hpp"
 #include "respcache/protocol/reply_recorder.hpp"
 #include "respcache/scripting/command_caller.hpp"
+#include "respcache/scripting/function_libraries.hpp"
 #include "respcache/scripting/lua_heap.hpp"
 #include "respcache/scripting/script_cache.hpp"
 
@@ -55,6 +56,20 @@ class LuaEngine {
            std::span<const std::string_view> argv, CommandCaller& caller,
            protocol::ReplyBuilder& reply);
 
+  /// FUNCTION LOAD's check: runs library `code` (after its shebang line, `skip` bytes) in
+  /// the load-time sandbox, where `redis` has only register_function, log and LOG_*.
+  /// Returns false with Redis's error text; else the functions it registered, in order.
+  /// Nothing stays in this state: sync_functions() loads libraries for FCALL.
+  bool load_library(std::string_view code, std::size_t skip, std::vector<FunctionInfo>& functions,
+                    std::string& error);
+  /// Loads every library of `libraries` into this state, unless it did for `generation`.
+  void sync_functions(const FunctionLibraries::Snapshot& libraries, std::uint64_t generation);
+  /// FCALL: runs function `name` (sync_functions() first) with its keys and args as its two
+  /// arguments, and makes exactly one reply.
+  void call_function(std::string_view name, ScriptRun& run, std::span<const std::string_view> keys,
+                     std::span<const std::string_view> argv, CommandCaller& caller,
+                     protocol::ReplyBuilder& reply);
+
   /// Asks the script running on this engine (if any) to stop at its next hook.
   void request_kill() { kill_requested_.store(true, std::memory_order_relaxed); }
 
@@ -67,6 +82,11 @@ class LuaEngine {
   void open_state();
   void drop_stale_functions();
   void reply_from_lua(protocol::ReplyBuilder& reply);
+  // Runs the function below `nargs` arguments on the stack, the error handler at base + 1.
+  void execute(int base, int nargs, ScriptRun& run, CommandCaller& caller,
+               protocol::ReplyBuilder& reply);
+  bool run_library(std::string_view code, std::size_t skip, std::vector<FunctionInfo>& functions,
+                   std::string& error);
 
   ScriptCache& scripts_;
   EngineLimits limits_;
@@ -74,6 +94,8 @@ class LuaEngine {
   lua_State* lua_ = nullptr;
   std::uint64_t generation_ = 0;
   std::uint64_t flushes_ = 0;
+  std::uint64_t function_generation_ = 0;         // of the libraries loaded; 0: none
+  std::vector<FunctionInfo>* loading_ = nullptr;  // register_function's output, while loading
   std::atomic<bool> kill_requested_{false};
   std::uint64_t hook_calls_ = 0;  // instruction-count hooks in this run
 

@@ -26,6 +26,9 @@ struct Shebang {
   std::size_t length = 0;
 };
 
+/// The flag called `name` ("no-writes", ...), or 0 for none.
+std::uint32_t flag_named(std::string_view name);
+
 /// Parses the shebang of `body` as Redis's evalExtractShebangFlags does. Returns false with
 /// Redis's error text in `error` for an invalid one.
 bool parse_shebang(std::string_view body, Shebang& out, std::string& error);

@@ -826,7 +826,7 @@ def _transaction_cases():
 
 # The string and bitmap commands beyond GET/SET have their own modules, which import the
 # helpers above (defined by now, so the circular import is safe).
-from differential import bitmap_cases, introspection_cases, scripting_cases  # noqa: E402
+from differential import bitmap_cases, introspection_cases, scripting_cases, functions_cases  # noqa: E402
 from differential import database_cases, keyspace_cases, string_extra_cases  # noqa: E402
 
 GROUPS = [
@@ -887,5 +887,6 @@ GROUPS = [
     ("scripting-api", scripting_cases.api_cases),
     ("scripting-libs", scripting_cases.library_cases),
     ("scripting-keyspace", scripting_cases.keyspace_cases),
+    ("functions", functions_cases.function_cases),
     ("scripting-poison", scripting_cases.poison_cases),  # last: it may poison later scripts
 ]

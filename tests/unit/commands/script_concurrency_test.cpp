@@ -75,13 +75,25 @@ TEST(ScriptConcurrency, ReadersNeverSeeHalfAScriptOrTransaction) {
     ready.fetch_add(1);
     while (ready.load() < 8) std::this_thread::yield();
   };
+  // One of the script writers goes through FCALL, whose function runs as EVAL's script does.
+  constexpr std::string_view kLibrary =
+      "#!lua name=incr\n"
+      "redis.register_function('incr_all', function(keys) "
+      "for i = 1, #keys do redis.call('incr', keys[i]) end return 1 end)";
+  {
+    Client loader(service, core.statistics.worker(0));
+    const auto& loaded = loader.run({"FUNCTION", "LOAD", kLibrary});
+    ASSERT_EQ(loaded.text(loaded.nodes()[0]), "incr");
+  }
   std::vector<std::thread> threads;
-  // Two clients increment every key through a script, two through MULTI/EXEC, one through
-  // plain INCR of a key of its own; three read every key through a script and a transaction.
+  // Two clients increment every key through a script (EVAL, FCALL), two through MULTI/EXEC, one
+  // through plain INCR of a key of its own; three read every key through a script and a
+  // transaction.
   for (int t = 0; t < 2; ++t) {
     threads.emplace_back([&, t] {
       Client client(service, core.statistics.worker(t));
-      const auto args = client.with_keys({"EVAL", kIncrAll, "8"});
+      const auto args = t == 0 ? client.with_keys({"EVAL", kIncrAll, "8"})
+                               : client.with_keys({"FCALL", "incr_all", "8"});
       start_together();
       for (int i = 0; i < kRounds; ++i) client.run(args);
     });
