@@ -35,7 +35,7 @@ SUBCOMMANDS = {
     "config": "get set resetstat help".split(),
     "slowlog": "get len reset help".split(),
     "script": "debug exists flush help kill load".split(),
-    "function": "delete dump flush help kill list load stats".split(),
+    "function": "delete dump flush help kill list load restore stats".split(),
     "object": "encoding freq idletime refcount help".split(),
     "memory": "usage help".split(),
 }

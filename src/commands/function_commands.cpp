@@ -2,6 +2,7 @@
 // script_commands.cpp, beside EVAL, since both run a script the same way.
 
 #include <array>
+#include <map>
 #include <memory>
 #include <string>
 
@@ -9,6 +10,7 @@
 #include "handlers.hpp"
 #include "respcache/commands/script_runner.hpp"
 #include "respcache/commands/service.hpp"
+#include "respcache/persistence/rdb_codec.hpp"
 
 namespace respcache::commands {
 namespace {
@@ -35,7 +37,8 @@ std::optional<std::string> parse_metadata(std::string_view code, std::string& na
     if (part.empty()) continue;
     if (first) {
       first = false;
-      if (part != "#!lua") return "Engine '" + std::string(part.substr(2)) + "' not found";
+      // Engines are looked up case-insensitively, as in Redis's engines dict.
+      if (!iequals(part, "#!lua")) return "Engine '" + std::string(part.substr(2)) + "' not found";
       continue;
     }
     if (!part.starts_with("name=")) return "Invalid metadata value given: " + std::string(part);
@@ -49,6 +52,27 @@ std::optional<std::string> parse_metadata(std::string_view code, std::string& na
   return std::nullopt;
 }
 
+// A library from its code, compiled and run on this thread (its functions registered), or
+// nothing with Redis's error text in `error` (without "ERR ").
+std::shared_ptr<scripting::Library> make_library(CommandContext& ctx, std::string_view code,
+                                                 std::string& error) {
+  auto library = std::make_shared<scripting::Library>();
+  std::size_t length = 0;
+  if (auto refused = parse_metadata(code, library->name, length)) {
+    error = *refused;
+    return nullptr;
+  }
+  if (!ctx.service.script_runner().engine().load_library(code, length, library->functions, error)) {
+    return nullptr;
+  }
+  if (library->functions.empty()) {
+    error = "No functions registered";
+    return nullptr;
+  }
+  library->code.assign(code);
+  return library;
+}
+
 void function_load(CommandContext& ctx) {
   bool replace = false;
   std::size_t at = 2;
@@ -59,20 +83,19 @@ void function_load(CommandContext& ctx) {
   }
   if (at >= ctx.argc()) return ctx.reply.error("ERR Function code was not given.");
   const std::string_view code = ctx.args[at];
-  auto library = std::make_shared<scripting::Library>();
-  std::size_t length = 0;
-  if (auto error = parse_metadata(code, library->name, length))
-    return ctx.reply.error("ERR " + *error);
   ScriptRunner& runner = ctx.service.script_runner();
-  if (!replace && runner.functions().snapshot().first->contains(library->name)) {
-    return ctx.reply.error("ERR Library '" + library->name + "' already exists");
+  if (!replace) {
+    // Redis checks the name before it compiles anything.
+    std::string name;
+    std::size_t length = 0;
+    if (auto error = parse_metadata(code, name, length)) return ctx.reply.error("ERR " + *error);
+    if (runner.functions().snapshot().first->contains(name)) {
+      return ctx.reply.error("ERR Library '" + name + "' already exists");
+    }
   }
   std::string error;
-  if (!runner.engine().load_library(code, length, library->functions, error)) {
-    return ctx.reply.error("ERR " + error);
-  }
-  if (library->functions.empty()) return ctx.reply.error("ERR No functions registered");
-  library->code.assign(code);
+  auto library = make_library(ctx, code, error);
+  if (!library) return ctx.reply.error("ERR " + error);
   const std::string name = library->name;
   if (auto refused = runner.functions().add(std::move(library), replace)) {
     return ctx.reply.error("ERR " + *refused);
@@ -227,55 +250,106 @@ void function_help(CommandContext& ctx) {
   reply_help(ctx, kLines);
 }
 
-// Redis's crc64 (Jones polynomial, reflected, initial 0), which DUMP payloads end with.
-std::uint64_t crc64(std::string_view bytes) {
-  static const auto kTable = [] {
-    std::array<std::uint64_t, 256> table{};
-    for (std::uint64_t i = 0; i < 256; ++i) {
-      std::uint64_t c = i;
-      for (int bit = 0; bit < 8; ++bit)
-        c = (c & 1) != 0 ? (c >> 1) ^ 0x95AC9329AC4BC9B5ULL : c >> 1;
-      table[i] = c;
-    }
-    return table;
-  }();
-  std::uint64_t crc = 0;
-  for (const char byte : bytes)
-    crc = kTable[(crc ^ static_cast<unsigned char>(byte)) & 0xff] ^ (crc >> 8);
-  return crc;
-}
-
-// An RDB length prefix, as Redis's rdbSaveLen writes it.
-void append_rdb_length(std::string& out, std::uint64_t length) {
-  if (length < 64) {
-    out += static_cast<char>(length);
-  } else if (length < 16384) {
-    out += static_cast<char>(0x40 | (length >> 8));
-    out += static_cast<char>(length & 0xff);
-  } else if (length <= 0xffffffffULL) {
-    out += static_cast<char>(0x80);
-    for (int shift = 24; shift >= 0; shift -= 8) out += static_cast<char>((length >> shift) & 0xff);
-  } else {
-    out += static_cast<char>(0x81);
-    for (int shift = 56; shift >= 0; shift -= 8) out += static_cast<char>((length >> shift) & 0xff);
-  }
-}
-
 // FUNCTION DUMP: per library RDB_OPCODE_FUNCTION2 and its code as an uncompressed RDB string,
-// then RDB version 10 and the CRC64, both little endian, as Redis 7.0 writes them.
+// then RDB version 10 and the CRC64, both little endian, as Redis 7.0 writes them (Redis
+// LZF-compresses strings over 20 bytes; any Redis reads either).
+constexpr std::uint8_t kOpcodeFunction = 245;       // RDB_OPCODE_FUNCTION2
+constexpr std::uint8_t kOpcodeFunctionPreGa = 246;  // RDB_OPCODE_FUNCTION_PRE_GA
+
 void function_dump(CommandContext& ctx) {
   const auto libraries = ctx.service.script_runner().functions().snapshot().first;
   std::string payload;
   for (const auto& [name, library] : *libraries) {
-    payload += static_cast<char>(245);
-    append_rdb_length(payload, library->code.size());
-    payload += library->code;
+    payload += static_cast<char>(kOpcodeFunction);
+    persistence::append_string(payload, library->code);
   }
-  payload += static_cast<char>(10);
-  payload += static_cast<char>(0);
-  std::uint64_t crc = crc64(payload);
-  for (int i = 0; i < 8; ++i, crc >>= 8) payload += static_cast<char>(crc & 0xff);
+  persistence::append_dump_footer(payload);
   ctx.reply.bulk(payload);
+}
+
+// rdbFunctionLoad's reading: a library's code, after (in the pre-GA format of Redis 7.0's
+// release candidates) its name, engine and optional description. An error text or nothing.
+std::optional<std::string_view> read_library_code(persistence::RdbReader& reader, bool pre_ga,
+                                                  std::string& code) {
+  std::string header;
+  if (pre_ga) {
+    std::string name, engine, ignored;
+    if (!reader.read_string(name)) return "Failed loading library name";
+    if (!reader.read_string(engine)) return "Failed loading engine name";
+    // Its code has no shebang line; Redis makes one from the two.
+    header = "#!" + engine + " name=" + name + " \n";
+    std::uint64_t has_description = 0;
+    bool encoded = false;
+    if (!reader.read_length(has_description, encoded) || encoded) {
+      return "Failed loading library description indicator";
+    }
+    if (has_description != 0 && !reader.read_string(ignored)) {
+      return "Failed loading library description";
+    }
+  }
+  if (!reader.read_string(code)) return "Failed loading library payload";
+  code.insert(0, header);
+  return std::nullopt;
+}
+
+// FUNCTION RESTORE payload [FLUSH|APPEND|REPLACE], as Redis's functionRestoreCommand: every
+// library of the payload is compiled first, and the set is then swapped in (FLUSH) or joined
+// to the current one, all or nothing.
+void function_restore(CommandContext& ctx) {
+  if (ctx.argc() > 4) {
+    return ctx.reply.error("ERR unknown subcommand or wrong number of arguments for '" +
+                           std::string(ctx.args[1]) + "'. Try FUNCTION HELP.");
+  }
+  auto policy = scripting::FunctionLibraries::RestorePolicy::kAppend;
+  if (ctx.argc() == 4) {
+    if (iequals(ctx.args[3], "append")) {
+      policy = scripting::FunctionLibraries::RestorePolicy::kAppend;
+    } else if (iequals(ctx.args[3], "replace")) {
+      policy = scripting::FunctionLibraries::RestorePolicy::kReplace;
+    } else if (iequals(ctx.args[3], "flush")) {
+      policy = scripting::FunctionLibraries::RestorePolicy::kFlush;
+    } else {
+      return ctx.reply.error(
+          "ERR Wrong restore policy given, value should be either FLUSH, APPEND or REPLACE.");
+    }
+  }
+  std::string_view body;
+  if (!persistence::verify_dump_payload(ctx.args[2], body)) {
+    return ctx.reply.error("ERR DUMP payload version or checksum are wrong");
+  }
+  persistence::RdbReader reader(body);
+  std::map<std::string, std::shared_ptr<const scripting::Library>> incoming;
+  while (reader.remaining() > 0) {
+    std::uint8_t type = 0;
+    if (!reader.read_byte(type)) return ctx.reply.error("ERR can not read data type");
+    if (type != kOpcodeFunction && type != kOpcodeFunctionPreGa) {
+      return ctx.reply.error("ERR given type is not a function");
+    }
+    std::string code;
+    if (auto error = read_library_code(reader, type == kOpcodeFunctionPreGa, code)) {
+      return ctx.reply.error("ERR " + std::string(*error));
+    }
+    std::string error;
+    auto library = make_library(ctx, code, error);
+    if (!library) return ctx.reply.error("ERR " + error);
+    if (incoming.contains(library->name)) {
+      return ctx.reply.error("ERR Library '" + library->name + "' already exists");
+    }
+    for (const auto& [name, other] : incoming) {
+      for (const auto& function : other->functions) {
+        for (const auto& mine : library->functions) {
+          if (mine.name == function.name) {
+            return ctx.reply.error("ERR Function " + mine.name + " already exists");
+          }
+        }
+      }
+    }
+    incoming[library->name] = std::move(library);
+  }
+  if (auto refused = ctx.service.script_runner().functions().restore(std::move(incoming), policy)) {
+    return ctx.reply.error("ERR " + *refused);
+  }
+  ctx.reply.ok();
 }
 
 void function_kill(CommandContext& ctx) { kill_running(ctx, true); }
@@ -292,6 +366,7 @@ void cmd_function(CommandContext& ctx) {
       {"help", "function|help", 2, function_help},
       {"kill", "function|kill", 2, function_kill},
       {"dump", "function|dump", 2, function_dump},
+      {"restore", "function|restore", -3, function_restore},
   };
   dispatch_subcommand(ctx, kSubcommands);
 }

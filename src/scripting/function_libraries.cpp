@@ -45,6 +45,34 @@ bool FunctionLibraries::remove(std::string_view name) {
   return true;
 }
 
+std::optional<std::string> FunctionLibraries::restore(
+    std::map<std::string, std::shared_ptr<const Library>> incoming, RestorePolicy policy) {
+  const std::lock_guard lock(mutex_);
+  if (policy == RestorePolicy::kFlush) {
+    publish(std::move(incoming));
+    return std::nullopt;
+  }
+  auto next = *libraries_;
+  for (const auto& [name, library] : incoming) {
+    if (next.contains(name)) {
+      if (policy != RestorePolicy::kReplace) return "Library " + name + " already exists";
+      next.erase(name);
+    }
+  }
+  for (const auto& [name, library] : incoming) {
+    for (const auto& [old_name, old] : next) {
+      for (const FunctionInfo& old_info : old->functions) {
+        for (const FunctionInfo& info : library->functions) {
+          if (info.name == old_info.name) return "Function " + info.name + " already exists";
+        }
+      }
+    }
+  }
+  next.merge(incoming);
+  publish(std::move(next));
+  return std::nullopt;
+}
+
 void FunctionLibraries::flush() {
   const std::lock_guard lock(mutex_);
   publish({});

@@ -11,9 +11,9 @@ seconds=${FUZZ_SECONDS:-30}
 cmake -S . -B "$build" -DCMAKE_BUILD_TYPE=RelWithDebInfo -DCMAKE_CXX_COMPILER=clang++ \
   -DRESPCACHE_FUZZ=ON -DRESPCACHE_BUILD_TESTS=OFF >/dev/null
 cmake --build "$build" -j"$(nproc)" --target resp_parser_fuzz resp_session_fuzz \
-  http_session_fuzz script_fuzz
+  http_session_fuzz script_fuzz rdb_codec_fuzz
 
-targets=(resp_parser_fuzz resp_session_fuzz http_session_fuzz script_fuzz)
+targets=(resp_parser_fuzz resp_session_fuzz http_session_fuzz script_fuzz rdb_codec_fuzz)
 for target in "${targets[@]}"; do
   corpus=tests/fuzz/corpus/${target%_fuzz}
   scratch=$(mktemp -d)

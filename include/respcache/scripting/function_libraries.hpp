@@ -51,6 +51,14 @@ class FunctionLibraries {
   bool remove(std::string_view name);
   void flush();
 
+  enum class RestorePolicy { kAppend, kReplace, kFlush };
+  /// FUNCTION RESTORE of `incoming` (already compiled): instead of every library (kFlush), or
+  /// joined to them, a library of the same name replacing the old (kReplace) or refusing the
+  /// whole restore (kAppend); a function name that would then be in two libraries refuses it
+  /// too. Returns Redis's error text, or nothing.
+  std::optional<std::string> restore(std::map<std::string, std::shared_ptr<const Library>> incoming,
+                                     RestorePolicy policy);
+
  private:
   void publish(std::map<std::string, std::shared_ptr<const Library>> next);
   void charge(std::int64_t bytes);
