@@ -5,12 +5,26 @@
 // library this state has loaded; respcache_loading collects one library's callbacks while
 // its code runs; respcache_load_api is the `redis` table that code sees.
 
+#include <chrono>
 #include <cstring>
 
 #include "lua_internal.hpp"
 
 namespace respcache::scripting {
 namespace {
+
+// Redis's LOAD_TIMEOUT_MS: a library's top level (run by FUNCTION LOAD and RESTORE, and again
+// by each thread that loads it) may take this long, so that a loop there cannot hold a thread.
+constexpr auto kLoadTimeout = std::chrono::milliseconds(500);
+constexpr int kLoadHookInstructions = 100000;
+thread_local std::chrono::steady_clock::time_point t_load_deadline;
+
+void load_timeout_hook(lua_State* lua, lua_Debug*) {
+  if (std::chrono::steady_clock::now() < t_load_deadline) return;
+  lua_sethook(lua, load_timeout_hook, LUA_MASKLINE, 0);  // a pcall cannot catch it for good
+  push_error_table(lua, "FUNCTION LOAD timeout");
+  lua_error(lua);
+}
 
 constexpr const char* kFunctions = "respcache_functions";
 constexpr const char* kLoading = "respcache_loading";
@@ -187,7 +201,10 @@ bool LuaEngine::run_library(std::string_view code, std::size_t skip,
   set_protected_global(lua_, "redis");
   loading_ = &functions;
   heap_.set_limit(limits_.heap_bytes);
+  t_load_deadline = std::chrono::steady_clock::now() + kLoadTimeout;
+  lua_sethook(lua_, load_timeout_hook, LUA_MASKCOUNT, kLoadHookInstructions);
   const int status = lua_pcall(lua_, 0, 0, base + 1);
+  lua_sethook(lua_, nullptr, 0, 0);
   heap_.set_limit(kUnlimited);
   loading_ = nullptr;
   lua_rawgeti(lua_, LUA_REGISTRYINDEX, real_redis);

@@ -101,6 +101,8 @@ def function_cases():
                                              " callback=function() end, x=1}"))),
         Case("wrong argument count", L(lib("redis.register_function('g')"))),
         Case("compile error", L(lib("this is not lua"))),
+        Case("load timeout", FLUSH, L(lib("while true do end")), L(lib(
+            "local function f(n) return n + 1 end local i = 0 while true do i = f(i) end")), C("FUNCTION", "LIST")),
         Case("delete", FLUSH, L(LIB), C("FUNCTION", "DELETE", "mylib"), C("FUNCTION", "DELETE", "mylib"),
              C("FCALL", "f1", "0")),
         Case("help", C("FUNCTION", "HELP")),
