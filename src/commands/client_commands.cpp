@@ -53,17 +53,17 @@ void append_client_info(CommandContext& ctx, const core::ClientRecord& r, Out& o
                  r.laddr, r.fd, name, std::max<std::int64_t>(0, now - r.created_ms) / 1000,
                  std::max<std::int64_t>(0, now - load(r.last_interaction_ms)) / 1000);
   append_flags(out, load(r.flags));
-  fmt::format_to(std::back_inserter(out),
-                 " db={} sub=0 psub=0 ssub=0 multi={} qbuf={} qbuf-free={} argv-mem={} "
-                 "multi-mem={} rbs={} rbp={} obl=0 oll=0 omem={} tot-mem={} events={} cmd={} "
-                 "user=default redir=-1 resp=2 lib-name={} lib-ver={} tot-net-in={} "
-                 "tot-net-out={} tot-cmds={}\n",
-                 load(r.db), load(r.multi), load(r.query_buffer), load(r.query_buffer_free),
-                 argv_memory, load(r.multi_memory), load(r.reply_buffer_size),
-                 load(r.reply_buffer_size), output,
-                 load(r.buffers_memory) + load(r.multi_memory) + argv_memory,
-                 output > 0 ? "rw" : "r", command ? *command : std::string_view("NULL"), lib_name,
-                 lib_version, load(r.net_input_bytes), load(r.net_output_bytes), load(r.commands));
+  fmt::format_to(
+      std::back_inserter(out),
+      " db={} sub=0 psub=0 ssub=0 multi={} qbuf={} qbuf-free={} argv-mem={} "
+      "multi-mem={} rbs={} rbp={} obl=0 oll=0 omem={} tot-mem={} events={} cmd={} "
+      "user=default redir=-1 resp={} lib-name={} lib-ver={} tot-net-in={} "
+      "tot-net-out={} tot-cmds={}\n",
+      load(r.db), load(r.multi), load(r.query_buffer), load(r.query_buffer_free), argv_memory,
+      load(r.multi_memory), load(r.reply_buffer_size), load(r.reply_buffer_size), output,
+      load(r.buffers_memory) + load(r.multi_memory) + argv_memory, output > 0 ? "rw" : "r",
+      command ? *command : std::string_view("NULL"), load(r.resp), lib_name, lib_version,
+      load(r.net_input_bytes), load(r.net_output_bytes), load(r.commands));
 }
 
 void client_id(CommandContext& ctx) { ctx.reply.integer(static_cast<long long>(ctx.client.id)); }

@@ -61,8 +61,8 @@ void cmd_auth(CommandContext& ctx) {
   }
 }
 
-// HELLO [protover [AUTH username password] [SETNAME clientname]], as in Redis 7.0 except that
-// only protocol 2 exists so far: 3 is refused with -NOPROTO.
+// HELLO [protover [AUTH username password] [SETNAME clientname]], as in Redis 7.0: 2 or 3
+// switches the connection's protocol, and the reply itself is already in the new one.
 void cmd_hello(CommandContext& ctx) {
   long long version = 0;
   std::size_t next = 1;
@@ -102,11 +102,12 @@ void cmd_hello(CommandContext& ctx) {
     ctx.reply.error(replies::kHelloNoAuth);
     return;
   }
-  if (version == 3) {
-    ctx.reply.error(replies::kNoProto);
-    return;
-  }
   if (set_name && !set_client_name(ctx, client_name)) return;
+  if (version != 0) {
+    ctx.client.protocol = static_cast<int>(version);
+    ctx.client.record->resp.store(static_cast<std::int32_t>(version), std::memory_order_relaxed);
+    ctx.reply.switch_protocol(ctx.client.protocol);
+  }
 
   ctx.reply.map(7);
   ctx.reply.bulk("server");

@@ -16,11 +16,17 @@ The byte-exact cases live in differential/cases.py, one function per group. Self
 commands (HELLO, INFO, COMMAND, CONFIG GET, CLIENT ID) are compared by shape in
 `shape_checks()` below, since their values legitimately differ between the two servers.
 
+Every case runs twice: once in RESP2, and once in RESP3, where each connection first sends
+`HELLO 3` (its reply, which names each server, is read and dropped; shape_checks compares its
+shape) and then the case's bytes, again byte for byte. A case marked `resp2_only` (with its
+reason) runs in RESP2 alone. `--protocols 2` or `--protocols 3` runs one pass.
+
 Every group always runs: there is no skip, so a command respcache lacks (EXPIRE answering
 "unknown command") fails as mismatches instead of passing unseen, and a group with no cases
 is a failure too.
 
-Usage: differential_test.py path/to/respcache [--filter SUBSTRING] [--databases N] [-v]
+Usage: differential_test.py path/to/respcache [--filter SUBSTRING] [--databases N]
+                             [--protocols 2,3] [-v]
        differential_test.py redis-server   (checks the cases themselves: redis against redis,
                                             with respcache-only steps such as PUT sent as the
                                             Redis commands they must equal)
@@ -148,11 +154,15 @@ class FrameReader:
 class Peer:
     """One connection to one server for one case, and what it has answered so far."""
 
-    def __init__(self, server):
+    def __init__(self, server, protocol=2):
         self.sock = server.connect()
         self.reader = FrameReader(self.sock)
         self.send_failed = False
         self.transcript = []  # one entry per step: (reply bytes, status)
+        if protocol == 3:
+            # The reply names the server (version, id), so it is dropped, not compared.
+            self.sock.sendall(C("HELLO", "3"))
+            self.reader.frame()
 
     def send(self, data):
         if self.send_failed or self.reader.closed:
@@ -207,6 +217,7 @@ class Runner:
         self.sentinel_no = 0
         self.timeouts = 0
         self.verbose = verbose
+        self.protocol = 2
 
     def flush_all(self):
         for name, server in self.servers.items():
@@ -234,7 +245,7 @@ class Runner:
         self.flush_all()
         ref_steps = case.steps
         cand_steps = (case.candidate if self.candidate_steps else None) or case.steps
-        peers = [Peer(self.servers[n]) for n in self.names]
+        peers = [Peer(self.servers[n], self.protocol) for n in self.names]
         try:
             for index, (ref_step, cand_step) in enumerate(zip(ref_steps, cand_steps)):
                 last = index == len(ref_steps) - 1
@@ -284,7 +295,7 @@ class Runner:
         """A readable account of one case: per step, what was sent and both replies."""
         ref_name, cand_name = self.names
         width = max(len(n) for n in (*self.names, "sent"))
-        lines = [f"MISMATCH [{case.group}] {case.name}"]
+        lines = [f"MISMATCH [{case.group}] {case.name} (RESP{self.protocol})"]
         ref_entries = [s for s in ref_steps if not isinstance(s, Sleep)]
         cand_entries = [s for s in cand_steps if not isinstance(s, Sleep)]
         for i, (step, cand_step) in enumerate(zip(ref_entries, cand_entries)):
@@ -380,16 +391,19 @@ INFO_FIELDS = ["redis_version", "connected_clients", "used_memory", "maxmemory",
                "instantaneous_ops_per_sec"]
 
 
-def check_hello(reply, label):
+def check_hello(reply, label, proto=2):
+    """HELLO's reply: in RESP2 an array of 14, in RESP3 a map of 7 (harness.RespMap)."""
     problems = []
     if not isinstance(reply, list) or len(reply) != 14:
-        return [f"{label}: expected a 14-element array, got {reply!r:.300}"]
+        return [f"{label}: expected 7 key-value pairs, got {reply!r:.300}"]
+    if isinstance(reply, harness.RespMap) != (proto == 3):
+        problems.append(f"{label}: a {type(reply).__name__} in RESP{proto}")
     keys = reply[0::2]
     if keys != HELLO_KEYS:
         problems.append(f"{label}: keys {keys} != {HELLO_KEYS}")
     values = dict(zip(keys, reply[1::2]))
-    if values.get(b"proto") != 2:
-        problems.append(f"{label}: proto is {values.get(b'proto')!r}, not 2")
+    if values.get(b"proto") != proto:
+        problems.append(f"{label}: proto is {values.get(b'proto')!r}, not {proto}")
     if not isinstance(values.get(b"id"), int):
         problems.append(f"{label}: id is not an integer: {values.get(b'id')!r}")
     if not isinstance(values.get(b"modules"), list):
@@ -454,16 +468,23 @@ def shape_checks(servers, candidate_is_respcache):
         return out + ([] if name == b"n1" else [f"{label}: CLIENT GETNAME gave {name!r}"])
 
     each("HELLO 2 SETNAME", hello_setname)
-    if candidate_is_respcache:
-        # respcache-only expectation: it speaks RESP2 alone, so HELLO 3 is refused.
-        count += 1
-        try:
-            [reply] = query(servers[names[1]], ["HELLO", "3"])
-        except (OSError, ConnectionError, ValueError) as e:
-            reply = f"{type(e).__name__}: {e}"
-        if not (isinstance(reply, harness.RespError) and reply.startswith("NOPROTO")):
-            problems.append(f"HELLO 3 on {names[1]}: expected -NOPROTO (no RESP3 yet), "
-                            f"got {reply!r:.200}")
+    each("HELLO 3", lambda s, l: check_hello(query(s, ["HELLO", "3"])[0], l, proto=3))
+
+    def hello_3_then(s, label):
+        # HELLO with no version answers in the protocol the connection speaks; HELLO 2 goes
+        # back to RESP2; CLIENT INFO shows resp=.
+        replies = query(s, ["HELLO", "3", "SETNAME", "n3"], ["HELLO"], ["CLIENT", "INFO"],
+                        ["HELLO", "2"], ["CLIENT", "INFO"])
+        out = check_hello(replies[0], label, proto=3) + check_hello(replies[1], label, proto=3)
+        out += check_hello(replies[3], label)
+        for at, resp in ((2, 3), (4, 2)):
+            fields = replies[at].split()  # resp= ends Redis 7.0's line, not respcache's
+            if b"resp=%d" % resp not in fields:
+                out.append(f"{label}: CLIENT INFO reply {at} lacks resp={resp}: "
+                           f"{replies[at]!r:.300}")
+        return out
+
+    each("HELLO 3 then HELLO, HELLO 2", hello_3_then)
 
     each("INFO", lambda s, l: check_info(query(s, ["INFO"])[0], l))
     each("INFO stats", lambda s, l: check_info(query(s, ["INFO", "stats"])[0], l, only="Stats"))
@@ -646,6 +667,8 @@ def main():
     parser.add_argument("--filter", default="", help="run only cases whose group/name has this")
     parser.add_argument("--databases", type=int, default=16,
                         help="databases both servers start with (the cases assume 16)")
+    parser.add_argument("--protocols", default="2,3",
+                        help="RESP versions to run the cases in, comma-separated (2,3)")
     parser.add_argument("-v", "--verbose", action="store_true",
                         help="print every case and redis's replies to it")
     args = parser.parse_args()
@@ -673,16 +696,20 @@ def main():
         runner = Runner(reference, candidate, candidate_name, args.verbose,
                         candidate_steps=candidate_is_respcache)
         failures, counts = [], {}
-        for group, build in GROUPS:
+        protocols = [int(p) for p in args.protocols.split(",")]
+        for protocol, (group, build) in ((p, g) for p in protocols for g in GROUPS):
+            runner.protocol = protocol
             cases = [c for c in build() if args.filter in f"{group}/{c.name}"]
-            counts[group] = len(cases)
-            if not cases and not args.filter:
+            if not cases and not args.filter and protocol == protocols[0]:
                 failures.append(f"EMPTY [{group}] the group has no cases, so it checks nothing")
+            if protocol == 3:
+                cases = [c for c in cases if not c.resp2_only]
+            counts[(protocol, group)] = len(cases)
             group_failures = 0
             for case in cases:
                 case.group = group
                 if args.verbose:
-                    print(f"  {group}/{case.name}")
+                    print(f"  RESP{protocol} {group}/{case.name}")
                 try:
                     report = runner.run(case)
                 except (OSError, RuntimeError) as e:
@@ -699,7 +726,8 @@ def main():
                 if runner.timeouts >= MAX_TIMEOUTS:
                     failures.append(f"giving up: {runner.timeouts} steps went unanswered")
                     break
-            print(f"group {group:<9} ran {len(cases):4d} cases, {group_failures} mismatched")
+            print(f"RESP{protocol} group {group:<9} ran {len(cases):4d} cases, "
+                  f"{group_failures} mismatched")
             if runner.timeouts >= MAX_TIMEOUTS:
                 break
 
@@ -707,10 +735,12 @@ def main():
         if not args.filter or "shape" in args.filter:
             shape_count, shape_problems = shape_checks(
                 {"redis": reference, candidate_name: candidate}, candidate_is_respcache)
-            print(f"group {'shape':<9} ran {shape_count:4d} checks, "
+            print(f"      group {'shape':<9} ran {shape_count:4d} checks, "
                   f"{len(shape_problems)} problems")
 
     total = sum(counts.values())
+    per_protocol = ", ".join(f"{sum(n for (p, _), n in counts.items() if p == protocol)} in "
+                             f"RESP{protocol}" for protocol in protocols)
     if total + shape_count == 0:
         failures.append(f"NOTHING RAN: no case or check matches --filter {args.filter!r}")
     for report in failures:
@@ -718,7 +748,7 @@ def main():
     for problem in shape_problems:
         print("\nSHAPE " + problem)
     elapsed = time.monotonic() - started
-    print(f"\n{total} byte-exact cases, {shape_count} shape checks, "
+    print(f"\n{total} byte-exact cases ({per_protocol}), {shape_count} shape checks, "
           f"{len(failures)} mismatches, {len(shape_problems)} shape problems, {elapsed:.1f}s")
     return 1 if failures or shape_problems else 0
 

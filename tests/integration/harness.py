@@ -162,7 +162,9 @@ class SocketReader:
 
 
 class RespReader(SocketReader):
-    """Reads whole RESP2 replies from a socket (for tests that need exact framing)."""
+    """Reads whole RESP2 or RESP3 replies from a socket (for tests that need exact framing).
+    A RESP3 map comes back as a RespMap (its keys and values in one list, as RESP2 sends
+    them), a set as a list, `_` as None, a verbatim string as its text without the format."""
 
     def _line(self):
         while b"\r\n" not in self.buf:
@@ -192,16 +194,31 @@ class RespReader(SocketReader):
                 return None
             data = self._exact(n + 2)
             return data[:-2]
-        if kind == b"*":
+        if kind in (b"*", b"~", b"%"):
             n = int(rest)
             if n < 0:
                 return None
-            return [self.reply() for _ in range(n)]
+            items = [self.reply() for _ in range(n * (2 if kind == b"%" else 1))]
+            return RespMap(items) if kind == b"%" else items
+        if kind == b"_":
+            return None
+        if kind == b"#":
+            return rest == b"t"
+        if kind == b",":
+            return float(rest)
+        if kind == b"(":
+            return int(rest)
+        if kind == b"=":
+            return self._exact(int(rest) + 2)[4:-2]
         raise ValueError(f"bad reply line {line!r}")
 
 
 class RespError(str):
     pass
+
+
+class RespMap(list):
+    """A RESP3 map: key, value, key, value, ... (so RESP2-shaped checks still apply)."""
 
 
 def encode(*args):

@@ -66,6 +66,7 @@ struct ClientRecord {
   std::atomic<std::uint64_t> multi_memory{0};       ///< a MULTI queue's bytes
   std::atomic<std::int32_t> multi{-1};              ///< commands queued, -1 outside MULTI
   std::atomic<std::int32_t> db{0};
+  std::atomic<std::int32_t> resp{2};  ///< RESP version (HELLO), CLIENT LIST's resp=
   std::atomic<std::uint32_t> flags{0};
   /// The last command's name as Redis shows it ("get", "client|list"): a view with static
   /// storage (the command tables'), null before the first command.

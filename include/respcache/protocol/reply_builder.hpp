@@ -47,6 +47,9 @@ class ReplyBuilder {
   /// The RESP version the client reads (2 or 3), for the rare command whose reply differs
   /// in more than encoding. Recorders report 3: they keep every type.
   virtual int protocol() const = 0;
+  /// HELLO switched the client's protocol: an encoder writes this reply and the ones after it
+  /// in `protocol`. Recorders keep every type, so they ignore it.
+  virtual void switch_protocol(int /*protocol*/) {}
 
   /// A point to go back to: rollback(mark()) drops every call made since, so a command that
   /// started its reply under a lock and then failed can send an error instead.

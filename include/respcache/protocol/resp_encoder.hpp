@@ -41,6 +41,7 @@ class RespEncoder final : public ReplyBuilder {
   void big_number(std::string_view digits) override;
 
   int protocol() const override { return resp3_ ? 3 : 2; }
+  void switch_protocol(int protocol) override { set_protocol(protocol); }
   std::size_t mark() const override { return out_.size(); }
   void rollback(std::size_t mark) override { out_.truncate(mark); }
 

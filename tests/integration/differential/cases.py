@@ -71,10 +71,14 @@ class Case:
     have the same shape as `steps`.
     unordered: the order of elements inside an array of bulk strings is the server's own
     (KEYS, SCAN): such arrays are compared sorted.
+    resp2_only: why the case cannot also run after HELLO 3 (it is about RESP2 itself); every
+    other case runs twice, once per protocol.
     """
 
-    def __init__(self, name, *steps, closes=False, candidate=None, unordered=False):
+    def __init__(self, name, *steps, closes=False, candidate=None, unordered=False,
+                 resp2_only=None):
         self.name = name
+        self.resp2_only = resp2_only
         self.steps = list(steps)
         self.closes = closes
         self.candidate = candidate
