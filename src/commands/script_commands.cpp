@@ -165,7 +165,9 @@ void fcall_generic(CommandContext& ctx, bool read_only_command) {
   std::span<const std::string_view> keys, argv;
   if (!split_keys(ctx, keys, argv)) return;
   ScriptRunner& runner = ctx.service.script_runner();
-  const auto [libraries, generation] = runner.functions().snapshot();
+  const auto snapshot = runner.functions().snapshot();
+  const auto& libraries = snapshot.first;  // not a structured binding: the lambda below takes it
+  const std::uint64_t generation = snapshot.second;
   const scripting::FunctionInfo* function = nullptr;
   for (const auto& [name, library] : *libraries) {
     for (const auto& info : library->functions) {
