@@ -179,8 +179,8 @@ void function_flush(CommandContext& ctx) {
   ctx.reply.ok();
 }
 
-// FUNCTION STATS. running_script is always nil: while a function runs, the clients that could
-// ask get -BUSY or wait for the cache.
+// FUNCTION STATS: the running function (while one runs, FUNCTION STATS is one of the few
+// commands other clients may send), then the engine's counts.
 void function_stats(CommandContext& ctx) {
   const auto libraries = ctx.service.script_runner().functions().snapshot().first;
   long long functions = 0;
@@ -189,7 +189,21 @@ void function_stats(CommandContext& ctx) {
   }
   ctx.reply.map(2);
   ctx.reply.bulk("running_script");
-  ctx.reply.null();
+  std::string running;
+  std::vector<std::string> command;
+  std::int64_t duration_ms = 0;
+  if (ctx.service.script_runner().running_function_info(running, command, duration_ms)) {
+    ctx.reply.map(3);
+    ctx.reply.bulk("name");
+    ctx.reply.bulk(running);
+    ctx.reply.bulk("command");
+    ctx.reply.array(command.size());
+    for (const std::string& arg : command) ctx.reply.bulk(arg);
+    ctx.reply.bulk("duration_ms");
+    ctx.reply.integer(duration_ms);
+  } else {
+    ctx.reply.null();
+  }
   ctx.reply.bulk("engines");
   ctx.reply.map(1);
   ctx.reply.bulk("LUA");

@@ -60,9 +60,10 @@ class ScriptCall final : public scripting::CommandCaller {
 // Marks a script as running (for SCRIPT KILL and -BUSY) while it is in scope.
 class RunningScript {
  public:
-  RunningScript(ScriptRunner& runner, scripting::LuaEngine& engine, bool function)
+  RunningScript(ScriptRunner& runner, scripting::LuaEngine& engine, bool function,
+                std::string_view name, std::span<const std::string_view> command)
       : runner_(runner) {
-    runner_.started(engine, function);
+    runner_.started(engine, function, name, command);
   }
   ~RunningScript() { runner_.finished(); }
   RunningScript(const RunningScript&) = delete;
@@ -121,13 +122,13 @@ std::shared_ptr<const Script> script_for_body(CommandContext& ctx, std::string_v
 // `keys` and then of whatever else it touches (Cache::ScriptAccess), marked running (for
 // SCRIPT KILL and -BUSY), with time frozen. The one place EVAL and FCALL take the locks.
 template <class Body>
-void run_atomically(CommandContext& ctx, std::span<const std::string_view> keys, bool function,
-                    Body&& body) {
+void run_atomically(CommandContext& ctx, std::span<const std::string_view> keys,
+                    std::string_view function_name, Body&& body) {
   ScriptRunner& runner = ctx.service.script_runner();
   scripting::LuaEngine& engine = runner.engine();
   ScriptCall caller(ctx);
   const storage::Cache::ScriptAccess access(ctx.cache(), keys);
-  const RunningScript running(runner, engine, function);
+  const RunningScript running(runner, engine, !function_name.empty(), function_name, ctx.args);
   const storage::FrozenTime frozen(ctx.cache().clock());
   body(engine, caller);
 }
@@ -154,7 +155,7 @@ void eval_generic(CommandContext& ctx, bool by_sha, bool read_only_command) {
   run.read_only = read_only_command || (!compat && (flags & scripting::kNoWrites) != 0);
   run.allow_oom = !compat && (flags & scripting::kAllowOom) != 0;
 
-  run_atomically(ctx, keys, false, [&](scripting::LuaEngine& engine, ScriptCall& caller) {
+  run_atomically(ctx, keys, {}, [&](scripting::LuaEngine& engine, ScriptCall& caller) {
     engine.run(*script, run, keys, argv, caller, ctx.reply);
   });
 }
@@ -182,7 +183,7 @@ void fcall_generic(CommandContext& ctx, bool read_only_command) {
   run.name = function->name;
   run.read_only = read_only_command || (function->flags & scripting::kNoWrites) != 0;
   run.allow_oom = (function->flags & scripting::kAllowOom) != 0;
-  run_atomically(ctx, keys, true, [&](scripting::LuaEngine& engine, ScriptCall& caller) {
+  run_atomically(ctx, keys, function->name, [&](scripting::LuaEngine& engine, ScriptCall& caller) {
     engine.sync_functions(libraries, generation);
     engine.call_function(function->name, run, keys, argv, caller, ctx.reply);
   });

@@ -42,7 +42,8 @@ bool allowed_while_busy(const CommandSpec& spec, std::span<const std::string_vie
   if (args.size() != 2) return false;
   if (spec.handler == cmd_script) return !function_running && iequals(args[1], "kill");
   if (spec.handler != cmd_function) return false;
-  return iequals(args[1], "stats") || (function_running && iequals(args[1], "kill"));
+  // FUNCTION STATS too, but only while a function (not an EVAL) runs, as in Redis.
+  return function_running && (iequals(args[1], "stats") || iequals(args[1], "kill"));
 }
 
 // Makes the calling thread's shard-lock waits give up when a script goes busy, for the

@@ -136,6 +136,33 @@ class BusyTests:
                          b"the dataset. You can either wait the script termination or kill the "
                          b"server in a hard way using the SHUTDOWN NOSAVE command.\r\n")
 
+    def test_function_stats_shows_the_running_function(self):
+        others = self.others()
+        lib = "#!lua name=busy\nredis.register_function('spin', function() while true do end end)"
+        self.assertEqual(others[0].call("FUNCTION", "LOAD", "REPLACE", lib), b"$4\r\nbusy\r\n")
+        runner = self.conn()
+        runner.send("FCALL", "spin", "1", "k1", "a1")
+        time.sleep(THRESHOLD_MS / 1000 + 0.4)
+        stats = others[1].call("FUNCTION", "STATS")
+        self.assertRegex(stats, rb"^\*4\r\n\$14\r\nrunning_script\r\n\*6\r\n\$4\r\nname\r\n"
+                                rb"\$4\r\nspin\r\n\$7\r\ncommand\r\n\*5\r\n\$5\r\nFCALL\r\n"
+                                rb"\$4\r\nspin\r\n\$1\r\n1\r\n\$2\r\nk1\r\n\$2\r\na1\r\n"
+                                rb"\$11\r\nduration_ms\r\n:\d+\r\n\$7\r\nengines\r\n")
+        self.assertEqual(others[0].call("SCRIPT", "KILL"),
+                         b"-BUSY Redis is busy running a script. You can only call FUNCTION KILL "
+                         b"or SHUTDOWN NOSAVE.\r\n")
+        self.assertEqual(others[0].call("FUNCTION", "KILL"), b"+OK\r\n")
+        self.assertTrue(str(runner.reply()).startswith("b'-ERR Script killed"))
+        self.assertRegex(others[1].call("FUNCTION", "STATS"),
+                         rb"^\*4\r\n\$14\r\nrunning_script\r\n\$-1\r\n")
+        # While an EVAL script is busy, FUNCTION STATS is refused like any other command.
+        runner.send("EVAL", LOOP, "0")
+        time.sleep(THRESHOLD_MS / 1000 + 0.4)
+        self.assertEqual(others[2].call("FUNCTION", "STATS"), BUSY)
+        self.assertEqual(others[2].call("SCRIPT", "KILL"), b"+OK\r\n")
+        runner.reply()
+        others[0].call("FUNCTION", "FLUSH")
+
     def check_shutdown_nosave(self, script):
         others = self.others()
         runner = self.conn()

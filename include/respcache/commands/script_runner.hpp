@@ -3,6 +3,11 @@
 #include <atomic>
 #include <chrono>
 #include <cstdint>
+#include <mutex>
+#include <span>
+#include <string>
+#include <string_view>
+#include <vector>
 
 #include "respcache/commands/replies.hpp"
 #include "respcache/core/server_core.hpp"
@@ -38,13 +43,42 @@ class ScriptRunner final : public storage::BusyCheck {
   /// Marks `engine` as running a script from now until finished().
   /// `function`: an FCALL, which FUNCTION KILL stops and SCRIPT KILL does not (and the
   /// other way round for EVAL), as in Redis.
-  void started(scripting::LuaEngine& engine, bool function) {
+  /// For a function, `name` and `command` (its FCALL) are what FUNCTION STATS shows while it
+  /// runs; they must outlive finished().
+  void started(scripting::LuaEngine& engine, bool function, std::string_view name = {},
+               std::span<const std::string_view> command = {}) {
     wrote_.store(false, std::memory_order_relaxed);
     function_.store(function, std::memory_order_relaxed);
     started_ms_.store(steady_ms(), std::memory_order_relaxed);
+    if (function) {
+      const std::lock_guard lock(function_mutex_);
+      function_name_ = name;
+      function_command_ = command;
+    }
     running_.store(&engine, std::memory_order_release);
   }
-  void finished() { running_.store(nullptr, std::memory_order_release); }
+  void finished() {
+    running_.store(nullptr, std::memory_order_release);
+    if (function_.load(std::memory_order_relaxed)) {
+      const std::lock_guard lock(function_mutex_);
+      function_name_ = {};
+      function_command_ = {};
+    }
+  }
+
+  /// FUNCTION STATS's running_script: the running function's name, FCALL and milliseconds
+  /// so far; false when no function runs.
+  bool running_function_info(std::string& name, std::vector<std::string>& command,
+                             std::int64_t& duration_ms) {
+    const std::lock_guard lock(function_mutex_);
+    if (running_.load(std::memory_order_acquire) == nullptr || function_command_.empty()) {
+      return false;
+    }
+    name.assign(function_name_);
+    command.assign(function_command_.begin(), function_command_.end());
+    duration_ms = steady_ms() - started_ms_.load(std::memory_order_relaxed);
+    return true;
+  }
   void wrote() { wrote_.store(true, std::memory_order_relaxed); }
 
   enum class KillResult { kKilled, kNotBusy, kUnkillable };
@@ -101,6 +135,9 @@ class ScriptRunner final : public storage::BusyCheck {
   std::atomic<bool> wrote_{false};
   std::atomic<bool> function_{false};
   std::atomic<std::int64_t> started_ms_{0};
+  std::mutex function_mutex_;  // guards the two below, set while a function runs
+  std::string_view function_name_;
+  std::span<const std::string_view> function_command_;
 };
 
 }  // namespace respcache::commands
