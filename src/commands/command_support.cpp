@@ -258,4 +258,13 @@ void append_quoted(std::string& out, std::string_view text) {
   out.push_back('"');
 }
 
+bool accepts_flush_mode(CommandContext& ctx, std::string_view error) {
+  if (ctx.argc() > 3 ||
+      (ctx.argc() == 3 && !iequals(ctx.args[2], "sync") && !iequals(ctx.args[2], "async"))) {
+    ctx.reply.error(error);
+    return false;
+  }
+  return true;
+}
+
 }  // namespace respcache::commands

@@ -92,4 +92,8 @@ namespace respcache::commands {
 /// Redis's sdscatrepr: `text` in double quotes, with \\ \" \n \r \t \a \b and \xHH escapes.
 void append_quoted(std::string& out, std::string_view text);
 
+/// SCRIPT FLUSH / FUNCTION FLUSH's optional [ASYNC|SYNC] (both flush at once here): false,
+/// having replied `error`, for anything else.
+bool accepts_flush_mode(CommandContext& ctx, std::string_view error);
+
 }  // namespace respcache::commands

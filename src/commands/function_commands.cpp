@@ -171,10 +171,7 @@ void function_delete(CommandContext& ctx) {
 }
 
 void function_flush(CommandContext& ctx) {
-  if (ctx.argc() == 3 && !iequals(ctx.args[2], "sync") && !iequals(ctx.args[2], "async")) {
-    return ctx.reply.error("ERR FUNCTION FLUSH only supports SYNC|ASYNC option");
-  }
-  if (ctx.argc() > 3) return ctx.reply.error("ERR FUNCTION FLUSH only supports SYNC|ASYNC option");
+  if (!accepts_flush_mode(ctx, "ERR FUNCTION FLUSH only supports SYNC|ASYNC option")) return;
   ctx.service.script_runner().functions().flush();
   ctx.reply.ok();
 }

@@ -231,10 +231,7 @@ void script_exists(CommandContext& ctx) {
 }
 
 void script_flush(CommandContext& ctx) {
-  if (ctx.argc() == 3 && !iequals(ctx.args[2], "sync") && !iequals(ctx.args[2], "async")) {
-    return ctx.reply.error("ERR SCRIPT FLUSH only support SYNC|ASYNC option");
-  }
-  if (ctx.argc() > 3) return ctx.reply.error("ERR SCRIPT FLUSH only support SYNC|ASYNC option");
+  if (!accepts_flush_mode(ctx, "ERR SCRIPT FLUSH only support SYNC|ASYNC option")) return;
   ctx.service.script_runner().scripts().flush();
   ctx.reply.ok();
 }

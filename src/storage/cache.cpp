@@ -296,6 +296,22 @@ CacheStats Cache::stats() const {
   return s;
 }
 
+namespace {
+// Records what a KeysAccess or ScriptAccess holds (the shards of `mask`, or all of them when
+// there are more than 64) as the thread's HeldShardLocks.
+void hold(HeldShardLocks& held, const Cache* cache, const ShardMutex* first_mutex, bool fits_mask,
+          std::uint64_t mask) {
+  if (fits_mask) {
+    held.mask = mask;
+    held.first_mutex = reinterpret_cast<const char*>(first_mutex);
+    held.stride = sizeof(Shard);
+  } else {
+    held.all = cache;
+  }
+  t_held_locks = &held;
+}
+}  // namespace
+
 // Takes the exclusive locks of the shards in `mask` (every shard when `all`) in index order,
 // the order every multi-shard holder uses, so that two of them never wait for each other.
 // While a script waits for a shard out of that order (lock_out_of_order), a thread here that
@@ -382,14 +398,7 @@ Cache::KeysAccess::KeysAccess(Cache& cache, std::span<const std::string_view> ke
   if (cache.extend_script_access(!fits_mask, mask)) return;
   cache.lock_in_order(!fits_mask, mask);
   cache_ = &cache;
-  if (fits_mask) {
-    held_.mask = mask;
-    held_.first_mutex = reinterpret_cast<const char*>(&cache.shards_[0].mutex_);
-    held_.stride = sizeof(Shard);
-  } else {
-    held_.all = &cache;
-  }
-  t_held_locks = &held_;
+  hold(held_, &cache, &cache.shards_[0].mutex_, fits_mask, mask);
 }
 
 Cache::KeysAccess::~KeysAccess() {
@@ -449,15 +458,8 @@ Cache::ScriptAccess::ScriptAccess(Cache& cache, std::span<const std::string_view
     throw;
   }
   cache_ = &cache;
-  if (fits_mask) {
-    held_.mask = mask;
-    held_.first_mutex = reinterpret_cast<const char*>(&cache.shards_[0].mutex_);
-    held_.stride = sizeof(Shard);
-    held_.extendable = &cache;
-  } else {
-    held_.all = &cache;
-  }
-  t_held_locks = &held_;
+  hold(held_, &cache, &cache.shards_[0].mutex_, fits_mask, mask);
+  if (fits_mask) held_.extendable = &cache;
 }
 
 Cache::ScriptAccess::~ScriptAccess() {
