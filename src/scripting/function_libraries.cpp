@@ -7,16 +7,6 @@ std::pair<FunctionLibraries::Snapshot, std::uint64_t> FunctionLibraries::snapsho
   return {libraries_, generation_};
 }
 
-std::shared_ptr<const Library> FunctionLibraries::library_of(std::string_view function) const {
-  const Snapshot libraries = snapshot().first;
-  for (const auto& [name, library] : *libraries) {
-    for (const FunctionInfo& info : library->functions) {
-      if (info.name == function) return library;
-    }
-  }
-  return nullptr;
-}
-
 std::optional<std::string> FunctionLibraries::add(std::shared_ptr<const Library> library,
                                                   bool replace) {
   const std::lock_guard lock(mutex_);

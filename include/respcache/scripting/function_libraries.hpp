@@ -41,8 +41,6 @@ class FunctionLibraries {
 
   /// Every library now, and the generation it belongs to; the map never changes after.
   std::pair<Snapshot, std::uint64_t> snapshot() const;
-  /// The library that holds function `name`, or null.
-  std::shared_ptr<const Library> library_of(std::string_view function) const;
 
   /// Adds `library` (replacing one of that name when `replace`). Returns the error text
   /// Redis gives when it may not be added, or nothing.
